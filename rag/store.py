@@ -1,0 +1,202 @@
+"""The vector store: Chroma through llama-index's ``ChromaVectorStore``.
+
+One collection per fingerprint of what built it (embedder + chunking), so changing either never
+mixes vectors. Chunks and sentences live in the same collection, told apart by ``kind``. Beside the
+collection, a small JSON file keeps each language's mean vector, used to take the language bias
+out of cross-lingual scores (see retrieval.py).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from filelock import FileLock, Timeout
+
+from rag.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+CHUNK = "chunk"
+SENTENCE = "sentence"
+
+
+class IndexError_(RuntimeError):
+    """The index cannot be used (missing, locked, corrupt); the message says what to do."""
+
+
+@dataclass
+class LanguageStats:
+    """Mean chunk and sentence vectors per language (for centering) and chunk counts."""
+
+    chunk_mean: dict[str, np.ndarray]
+    sentence_mean: dict[str, np.ndarray]
+    chunk_count: dict[str, int]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "chunk_mean": {k: v.tolist() for k, v in self.chunk_mean.items()},
+            "sentence_mean": {k: v.tolist() for k, v in self.sentence_mean.items()},
+            "chunk_count": self.chunk_count,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> LanguageStats:
+        def arr(d: dict[str, list[float]]) -> dict[str, np.ndarray]:
+            return {k: np.asarray(v, dtype=np.float32) for k, v in d.items()}
+
+        return cls(arr(data["chunk_mean"]), arr(data["sentence_mean"]), dict(data["chunk_count"]))
+
+
+class Store:
+    """A Chroma collection plus its language stats. Cheap to query; build it once per process."""
+
+    def __init__(self, settings: Settings) -> None:
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+        from llama_index.vector_stores.chroma import ChromaVectorStore
+
+        self.settings = settings
+        self.name = settings.collection_name()
+        chroma_settings = ChromaSettings(anonymized_telemetry=False)
+        if settings.chroma_host:
+            client = chromadb.HttpClient(
+                host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings
+            )
+            self.local_dir: Path | None = None
+        else:
+            self.local_dir = Path(settings.index_dir)
+            self.local_dir.mkdir(parents=True, exist_ok=True)
+            client = chromadb.PersistentClient(path=str(self.local_dir / "chroma"), settings=chroma_settings)
+        self.client = client
+        self.collection = client.get_or_create_collection(
+            self.name, metadata={"hnsw:space": "cosine", "fingerprint": settings.fingerprint()}
+        )
+        self.vector_store = ChromaVectorStore(chroma_collection=self.collection)
+        self._stats: LanguageStats | None = None
+        self._stats_lock = threading.Lock()
+
+    # -- paths -------------------------------------------------------------------------------
+    def _sidecar(self, suffix: str) -> Path:
+        base = self.local_dir if self.local_dir else Path(self.settings.index_dir)
+        base.mkdir(parents=True, exist_ok=True)
+        return base / f"{self.name}.{suffix}"
+
+    def writer_lock(self, timeout: float = 0) -> FileLock:
+        """The one-writer lock: Chroma's embedded client is not safe for two writing processes."""
+        return FileLock(str(self._sidecar("lock")), timeout=timeout)
+
+    def acquire_writer(self, wait: float) -> FileLock:
+        lock = self.writer_lock(timeout=wait)
+        try:
+            lock.acquire()
+        except Timeout as exc:
+            raise IndexError_(
+                f"another process is writing the index {self._sidecar('lock').parent}; "
+                "wait for it to finish, then run ingest again"
+            ) from exc
+        return lock
+
+    # -- reading -----------------------------------------------------------------------------
+    def count(self) -> int:
+        return int(self.collection.count())
+
+    def documents(self) -> dict[str, dict[str, Any]]:
+        """doc_id -> {sha256, language, chunks} for every indexed document."""
+        got = self.collection.get(where={"kind": CHUNK}, include=["metadatas"])
+        docs: dict[str, dict[str, Any]] = {}
+        for meta in got["metadatas"] or []:
+            d = docs.setdefault(
+                str(meta["doc_id"]),
+                {"sha256": meta["doc_sha"], "language": meta["language"], "chunks": 0},
+            )
+            d["chunks"] += 1
+        return docs
+
+    def embeddings(self, ids: list[str]) -> dict[str, np.ndarray]:
+        if not ids:
+            return {}
+        got = self.collection.get(ids=ids, include=["embeddings"])
+        embs = got["embeddings"]
+        return {i: np.asarray(embs[n], dtype=np.float32) for n, i in enumerate(got["ids"])}
+
+    def query(self, vector: np.ndarray, n: int, where: dict[str, Any]) -> tuple[list[Any], list[float]]:
+        """Nodes and cosine similarities of the ``n`` nearest records matching ``where``."""
+        from llama_index.core.vector_stores.types import VectorStoreQuery
+
+        res = self.vector_store.query(
+            VectorStoreQuery(query_embedding=vector.tolist(), similarity_top_k=n), where=where
+        )
+        # llama-index reports exp(-distance); with the cosine space distance = 1 - cos
+        sims = [1.0 + float(np.log(max(s, 1e-12))) for s in (res.similarities or [])]
+        return list(res.nodes or []), sims
+
+    def stats(self) -> LanguageStats:
+        with self._stats_lock:
+            if self._stats is None:
+                path = self._sidecar("stats.json")
+                try:
+                    self._stats = LanguageStats.from_json(json.loads(path.read_text()))
+                except (OSError, ValueError, KeyError):
+                    logger.info("language stats missing or unreadable; recomputing from the index")
+                    self._stats = self.compute_stats()
+            return self._stats
+
+    # -- writing -----------------------------------------------------------------------------
+    def compute_stats(self) -> LanguageStats:
+        sums: dict[str, dict[str, np.ndarray]] = {CHUNK: {}, SENTENCE: {}}
+        counts: dict[str, dict[str, int]] = {CHUNK: {}, SENTENCE: {}}
+        total = self.count()
+        page = 5000
+        for offset in range(0, total, page):
+            got = self.collection.get(include=["embeddings", "metadatas"], limit=page, offset=offset)
+            for meta, emb in zip(got["metadatas"] or [], got["embeddings"], strict=True):
+                kind, lang = str(meta["kind"]), str(meta["language"])
+                vec = np.asarray(emb, dtype=np.float64)
+                sums[kind][lang] = sums[kind].get(lang, 0) + vec
+                counts[kind][lang] = counts[kind].get(lang, 0) + 1
+        stats = LanguageStats(
+            chunk_mean={k: (v / counts[CHUNK][k]).astype(np.float32) for k, v in sums[CHUNK].items()},
+            sentence_mean={k: (v / counts[SENTENCE][k]).astype(np.float32) for k, v in sums[SENTENCE].items()},
+            chunk_count=counts[CHUNK],
+        )
+        return stats
+
+    def save_stats(self, stats: LanguageStats) -> None:
+        path = self._sidecar("stats.json")
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(stats.to_json()))
+        os.replace(tmp, path)  # atomic: a reader sees the old or the new file, never half of one
+        with self._stats_lock:
+            self._stats = stats
+
+    def add(self, nodes: list[Any]) -> None:
+        self.vector_store.add(nodes)
+
+    def delete_document(self, doc_id: str) -> None:
+        self.collection.delete(where={"doc_id": doc_id})
+
+
+_STORES: dict[tuple[str, str, str | None, int], Store] = {}
+_STORES_LOCK = threading.Lock()
+
+
+def get_store(settings: Settings) -> Store:
+    """One Store (one Chroma client) per index location and fingerprint, per process."""
+    key = (str(Path(settings.index_dir).resolve()), settings.fingerprint(), settings.chroma_host, settings.chroma_port)
+    with _STORES_LOCK:
+        if key not in _STORES:
+            _STORES[key] = Store(settings)
+        return _STORES[key]
+
+
+def reset_stores() -> None:
+    """Forget cached stores (tests, or after the index folder was removed)."""
+    with _STORES_LOCK:
+        _STORES.clear()

@@ -1,0 +1,99 @@
+"""The small public types of the API (see DESIGN.md: add optional fields only)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A verified span of a document: ``quote == document_text[start:end]``."""
+
+    doc_id: str
+    quote: str
+    start: int
+    end: int
+    language: str
+    group: str | None = None
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    """Where the translations of one cited sentence differ."""
+
+    kind: str
+    group: str
+    values: dict[str, str]
+    note: str
+
+
+@dataclass
+class Answer:
+    text: str
+    answered: bool
+    citations: list[Citation] = field(default_factory=list)
+    degraded: bool = False
+    disagreements: list[Disagreement] = field(default_factory=list)
+    # the standalone query actually retrieved with (differs from the question for follow-ups)
+    query: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A retrieved chunk of a document; ``translations`` holds the same passage in other documents."""
+
+    doc_id: str
+    start: int
+    end: int
+    text: str
+    score: float
+    language: str
+    group: str | None = None
+    translations: tuple[Passage, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class IngestReport:
+    docs_dir: str
+    collection: str
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    skipped: dict[str, str] = field(default_factory=dict)  # doc_id -> why
+    chunks_written: int = 0
+    chunks_total: int = 0
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+# Events of rag.stream, in this order: TextDelta*, Citations, Done.
+@dataclass(frozen=True)
+class TextDelta:
+    text: str
+    type: Literal["text"] = "text"
+
+
+@dataclass(frozen=True)
+class CitationsEvent:
+    citations: list[Citation]
+    disagreements: list[Disagreement] = field(default_factory=list)
+    type: Literal["citations"] = "citations"
+
+
+@dataclass(frozen=True)
+class Done:
+    answer: Answer
+    type: Literal["done"] = "done"
+
+
+StreamEvent = TextDelta | CitationsEvent | Done
