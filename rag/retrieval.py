@@ -87,12 +87,12 @@ def search(qvec: np.ndarray, settings: Settings, store: Store | None = None) -> 
                 cos=cos, score=cos - offset,
             )
     top = sorted(found.values(), key=lambda c: -c.score)[: settings.candidates]
-    _score_sentences(top, qvec, store)
+    _score_sentences(top, qvec, store, settings.sentence_weight)
     top.sort(key=lambda c: -c.score)
     return top
 
 
-def _score_sentences(cands: list[Candidate], qvec: np.ndarray, store: Store) -> None:
+def _score_sentences(cands: list[Candidate], qvec: np.ndarray, store: Store, weight: float) -> None:
     stats = store.stats()
     ids = [c.chunk_id for c in cands] + [c.sentence_id(i) for c in cands for i in range(len(c.sentences))]
     vecs = store.embeddings(ids)
@@ -102,7 +102,7 @@ def _score_sentences(cands: list[Candidate], qvec: np.ndarray, store: Store) -> 
         c.sent_cos = c.sent_vecs @ qvec
         mean = stats.sentence_mean.get(c.language)
         c.sent_scores = c.sent_cos - (float(qvec @ mean) if mean is not None else 0.0)
-        c.score += float(c.sent_scores.max())
+        c.score += weight * float(c.sent_scores.max())
 
 
 def _centred(vecs: np.ndarray, means: list[np.ndarray | None]) -> np.ndarray:

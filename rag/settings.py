@@ -44,7 +44,8 @@ class Settings(BaseSettings):
     top_k: int = 5
     candidates: int = 40
     group_threshold: float = 0.2
-    min_relevance: float = 0.80
+    sentence_weight: float = 0.5
+    min_relevance: float = 0.79
     answer_max_sentences: int = 2
     max_question_chars: int = 2000
     max_file_bytes: int = 20_000_000
@@ -77,7 +78,7 @@ class Settings(BaseSettings):
 
 
 # Bump when the layout of what is stored (ids, metadata keys) changes.
-INDEX_SCHEMA_VERSION = 1
+INDEX_SCHEMA_VERSION = 2
 
 
 def get_settings(**overrides: object) -> Settings:
