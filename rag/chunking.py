@@ -17,9 +17,7 @@ from rag.documents import Document
 _END = re.compile(r"[.!?…।॥;。！？]+[\"'”’»)\]]*(?=\s+|$)")
 # Words after which a period does not end a sentence (lower-cased, without the period).
 _ABBREVIATIONS = frozenset(
-    """nr no nos dr prof mr mrs ms st sr jr vs etc bzw ca z.b u.a d.h usw vgl hr fr abs art inkl
-    ggf evtl sog tel bd jl km kg mio mrd tsd jan feb mar apr jun jul aug sep sept okt oct nov dez dec
-    αρ αριθ κ π.χ δηλ no. tn ny dll dsb yth""".split()
+    ["nr", "no", "nos", "dr", "prof", "mr", "mrs", "ms", "st", "sr", "jr", "vs", "etc", "bzw", "ca", "z.b", "u.a", "d.h", "usw", "vgl", "hr", "fr", "abs", "art", "inkl", "ggf", "evtl", "sog", "tel", "bd", "jl", "km", "kg", "mio", "mrd", "tsd", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "okt", "oct", "nov", "dez", "dec", "αρ", "αριθ", "κ", "π.χ", "δηλ", "no.", "tn", "ny", "dll", "dsb", "yth"]
 )
 _LOWER_START = re.compile(r"\s*[\"'“‘„«(\[]?[a-zà-ÿα-ω]")
 

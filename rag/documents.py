@@ -23,7 +23,7 @@ _IMAGE_STUB = re.compile(r"^[\s|]*(!\[[^\]]*\]\([^)]*\)[\s|]*)+$")
 # "Kommentar (0)", "Comments (12)", "Σχόλια (0)": a word or two and a counter.
 _COUNTER = re.compile(r"^\W*[^\W\d]+(\s+[^\W\d]+)?\s*\(\d+\)\W*$")
 # "Quelle: https://...", "Sumber: https://...", a bare URL: no prose, only where it came from.
-_SOURCE = re.compile(r"^\W*([^\W\d]+\s*){0,2}:?\s*(https?://|www\.)\S+\s*$")
+_SOURCE = re.compile(r"^\W*(\S+\s+){0,2}?\S*:?\s*(https?://|www\.)\S+\s*$")
 # Markdown or table decoration alone on a line.
 _DECORATION = re.compile(r"^[\s|#*_=~`>-]*$")
 # Leading bullets and trailing table pipes around prose.

@@ -17,7 +17,7 @@ import numpy as np
 
 from rag.embedding import get_embedder
 from rag.settings import Settings
-from rag.store import CHUNK, SENTENCE, IndexError_, Store, get_store
+from rag.store import CHUNK, IndexError_, Store, get_store
 from rag.types import Passage
 
 logger = logging.getLogger(__name__)

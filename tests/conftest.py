@@ -1,0 +1,45 @@
+"""Shared fixtures. Unit tests use the hash embedder (instant); the seed tests use the real one."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from rag.settings import Settings
+from rag.store import reset_stores
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_stores():
+    reset_stores()
+    yield
+    reset_stores()
+
+
+@pytest.fixture
+def docs(tmp_path: Path) -> Path:
+    d = tmp_path / "docs"
+    d.mkdir()
+    return d
+
+
+@pytest.fixture
+def hash_settings(docs: Path, tmp_path: Path) -> Settings:
+    return Settings(docs_dir=docs, index_dir=tmp_path / "index", embed_model="hash:256", min_relevance=0.0)
+
+
+@pytest.fixture(scope="session")
+def seed_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """The real seeds and the real embedder, indexed once for the whole session (~30 s)."""
+    import rag
+
+    root = tmp_path_factory.mktemp("seeds")
+    docs = root / "docs"
+    shutil.copytree(SEEDS, docs)
+    settings = Settings(docs_dir=docs, index_dir=root / "index")
+    rag.ingest(settings=settings, progress=False)
+    return settings

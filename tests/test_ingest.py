@@ -1,0 +1,90 @@
+"""Ingest bookkeeping on small made-up folders with the instant hash embedder."""
+
+import logging
+
+import pytest
+
+import rag
+from rag.indexing import DocsFolderError
+from rag.store import get_store
+
+A = "Hanoi signed an agreement with Saint Petersburg on 6 March 2025.\nThe agreement covers trade and science.\n"
+B = "The interview covers digital transformation. The city received 523,292 procedures.\n"
+
+
+def _records(settings):
+    got = get_store(settings).collection.get(include=["metadatas"])
+    return sorted(got["ids"])
+
+
+def test_reingesting_unchanged_documents_writes_nothing(docs, hash_settings):
+    (docs / "a.txt").write_text(A)
+    (docs / "b.md").write_text(B)
+    first = rag.ingest(settings=hash_settings, progress=False)
+    assert sorted(first.added) == ["a.txt", "b.md"] and first.chunks_written > 0
+    before = _records(hash_settings)
+    again = rag.ingest(settings=hash_settings, progress=False)
+    assert again.added == [] and again.updated == [] and again.chunks_written == 0
+    assert sorted(again.unchanged) == ["a.txt", "b.md"]
+    assert _records(hash_settings) == before
+
+
+def test_an_edited_document_has_its_chunks_replaced(docs, hash_settings):
+    (docs / "a.txt").write_text(A)
+    rag.ingest(settings=hash_settings, progress=False)
+    (docs / "a.txt").write_text("A completely different text about Hue and its citadel.\n")
+    report = rag.ingest(settings=hash_settings, progress=False)
+    assert report.updated == ["a.txt"]
+    texts = get_store(hash_settings).collection.get(include=["documents"])["documents"]
+    assert not any("Petersburg" in t for t in texts)
+    assert any("citadel" in t for t in texts)
+
+
+def test_a_removed_document_is_deleted_from_the_index(docs, hash_settings):
+    (docs / "a.txt").write_text(A)
+    (docs / "b.txt").write_text(B)
+    rag.ingest(settings=hash_settings, progress=False)
+    (docs / "b.txt").unlink()
+    report = rag.ingest(settings=hash_settings, progress=False)
+    assert report.removed == ["b.txt"]
+    assert set(get_store(hash_settings).documents()) == {"a.txt"}
+
+
+def test_bad_files_are_skipped_with_a_warning_and_the_rest_indexed(docs, hash_settings, caplog):
+    (docs / "good.txt").write_text(A)
+    (docs / "empty.txt").write_bytes(b"")
+    (docs / "latin1.txt").write_bytes("Grüße aus München".encode("latin-1"))
+    (docs / "blob.md").write_bytes(b"\x00\x01\x02binary")
+    with caplog.at_level(logging.WARNING):
+        report = rag.ingest(settings=hash_settings, progress=False)
+    assert report.added == ["good.txt"]
+    assert set(report.skipped) == {"empty.txt", "latin1.txt", "blob.md"}
+    for name in report.skipped:
+        assert name in caplog.text
+
+
+def test_missing_or_empty_docs_folder_names_the_folder(tmp_path, hash_settings):
+    missing = hash_settings.model_copy(update={"docs_dir": tmp_path / "nope"})
+    with pytest.raises(DocsFolderError, match="nope.*does not exist"):
+        rag.ingest(settings=missing, progress=False)
+    with pytest.raises(DocsFolderError, match="no .txt or .md files"):
+        rag.ingest(settings=hash_settings, progress=False)
+
+
+def test_offsets_of_retrieved_passages_reproduce_the_document(docs, hash_settings):
+    (docs / "a.txt").write_text("\r\n  - " + A.replace("\n", "\r\n"))
+    rag.ingest(settings=hash_settings, progress=False)
+    raw = (docs / "a.txt").read_bytes().decode("utf-8")
+    for p in rag.retrieve("Saint Petersburg agreement", k=3, settings=hash_settings):
+        assert raw[p.start : p.end] == p.text
+    answer = rag.ask("Saint Petersburg agreement", settings=hash_settings)
+    assert answer.answered and answer.citations
+    for c in answer.citations:
+        assert raw[c.start : c.end] == c.quote
+
+
+def test_changing_chunking_uses_another_collection(docs, hash_settings):
+    (docs / "a.txt").write_text(A)
+    one = rag.ingest(settings=hash_settings, progress=False)
+    two = rag.ingest(settings=hash_settings.model_copy(update={"chunk_max_chars": 40}), progress=False)
+    assert one.collection != two.collection and two.added == ["a.txt"]
