@@ -8,6 +8,7 @@ import sys
 import time
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 from tqdm import tqdm
 
@@ -15,7 +16,7 @@ from eval.gold import GOLD_FILE, load_gold
 from eval.score import ItemScore, score_item, summarise
 
 
-def run(gold: Path, settings_overrides: dict[str, object], progress: bool = True) -> dict[str, object]:
+def run(gold: Path, settings_overrides: dict[str, object], progress: bool = True) -> dict[str, Any]:
     import rag
 
     settings = rag.get_settings(**settings_overrides)
@@ -49,15 +50,26 @@ def run(gold: Path, settings_overrides: dict[str, object], progress: bool = True
     }
 
 
-COLUMNS = ["n", "answer_accuracy", "citation_precision", "support_hit", "verbatim",
-           "refusal_accuracy", "false_refusal", "latency_ms_p50", "latency_ms_p95"]
+COLUMNS = [
+    "n",
+    "answer_accuracy",
+    "citation_precision",
+    "support_hit",
+    "verbatim",
+    "refusal_accuracy",
+    "false_refusal",
+    "latency_ms_p50",
+    "latency_ms_p95",
+]
 
 
-def table(rows: dict[str, dict[str, object]]) -> str:
+def table(rows: dict[str, dict[str, Any]]) -> str:
     head = "| | " + " | ".join(COLUMNS) + " |"
     sep = "|---" * (len(COLUMNS) + 1) + "|"
-    body = ["| " + name + " | " + " | ".join("-" if r.get(c) is None else str(r.get(c)) for c in COLUMNS) + " |"
-            for name, r in rows.items()]
+    body = [
+        "| " + name + " | " + " | ".join("-" if r.get(c) is None else str(r.get(c)) for c in COLUMNS) + " |"
+        for name, r in rows.items()
+    ]
     return "\n".join([head, sep, *body])
 
 
@@ -66,19 +78,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--gold", type=Path, default=GOLD_FILE)
     parser.add_argument("--index", help="index folder (default: the configured RAG_INDEX_DIR)")
     parser.add_argument("--json", type=Path, help="write the full result here")
-    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
-                        help="override a setting, e.g. --set min_relevance=0.8")
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override a setting, e.g. --set min_relevance=0.8",
+    )
     args = parser.parse_args(argv)
     overrides: dict[str, object] = dict(kv.split("=", 1) for kv in args.set)
     if args.index:
         overrides["index_dir"] = args.index
     result = run(args.gold, overrides)
-    rows = {"all": result["overall"], **{f"lang={k}": v for k, v in result["by_lang"].items()},  # type: ignore[dict-item]
-            **{f"kind={k}": v for k, v in result["by_kind"].items()}}  # type: ignore[dict-item]
-    print(table(rows))  # type: ignore[arg-type]
+    rows = {
+        "all": result["overall"],
+        **{f"lang={k}": v for k, v in result["by_lang"].items()},
+        **{f"kind={k}": v for k, v in result["by_kind"].items()},
+    }
+    print(table(rows))
     fails = result["failures"]
-    print(f"\nfailing items: {len(fails)}")  # type: ignore[arg-type]
-    for f in fails:  # type: ignore[attr-defined]
+    print(f"\nfailing items: {len(fails)}")
+    for f in fails:
         print(f"- {f['id']} ({f['kind']}, {f['lang']}): {' '.join(f['text'].split())[:160]}")
     if args.json:
         args.json.write_text(json.dumps(result, ensure_ascii=False, indent=2))

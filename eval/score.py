@@ -36,7 +36,9 @@ def facts_found(item: GoldItem, text: str) -> bool:
     return all(any(normalise(alt) in norm for alt in fact) for fact in item.expect)
 
 
-def score_item(item: GoldItem, answer: Any, texts: dict[str, str], doc_text: Any, latency_ms: float) -> ItemScore:
+def score_item(
+    item: GoldItem, answer: Any, texts: dict[str, str], doc_text: Any, latency_ms: float
+) -> ItemScore:
     """``doc_text(doc_id)`` returns a document's text as read, to check each quote against."""
     spans = [(s.doc, *passage_span(texts[s.doc], s.anchor)) for s in item.support]
     supported = verbatim = 0
@@ -47,12 +49,18 @@ def score_item(item: GoldItem, answer: Any, texts: dict[str, str], doc_text: Any
             verbatim += 1
     answerable = item.answerable
     return ItemScore(
-        id=item.id, lang=item.lang, kind=item.kind, answered=bool(answer.answered),
+        id=item.id,
+        lang=item.lang,
+        kind=item.kind,
+        answered=bool(answer.answered),
         correct=(bool(answer.answered) and facts_found(item, answer.text)) if answerable else None,
         refusal_ok=None if answerable else not answer.answered,
-        citations=len(answer.citations), citations_supported=supported, citations_verbatim=verbatim,
+        citations=len(answer.citations),
+        citations_supported=supported,
+        citations_verbatim=verbatim,
         support_hit=(supported > 0) if answerable else None,
-        latency_ms=latency_ms, text=answer.text,
+        latency_ms=latency_ms,
+        text=answer.text,
         cited=[f"{c.doc_id}:{c.start}-{c.end}" for c in answer.citations],
     )
 
@@ -79,7 +87,9 @@ def summarise(scores: list[ItemScore]) -> dict[str, Any]:
     return {
         "n": len(scores),
         "answer_accuracy": _share([bool(s.correct) for s in answerable]),
-        "citation_precision": round(sum(s.citations_supported for s in answerable) / cites, 3) if cites else None,
+        "citation_precision": round(sum(s.citations_supported for s in answerable) / cites, 3)
+        if cites
+        else None,
         "support_hit": _share([bool(s.support_hit) for s in answerable]),
         "verbatim": round(sum(s.citations_verbatim for s in scores) / all_cites, 3) if all_cites else None,
         "refusal_accuracy": _share([bool(s.refusal_ok) for s in unanswerable]),

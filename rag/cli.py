@@ -60,7 +60,9 @@ def main(argv: list[str] | None = None) -> int:
     p_ret.add_argument("-k", type=int, default=None)
     p_ret.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(message)s"
+    )
 
     from rag import api
 

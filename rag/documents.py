@@ -119,7 +119,9 @@ def load_document(path: Path, doc_id: str, max_bytes: int) -> Document:
     """Read and clean one file. Raises DocumentError with a message naming the file."""
     size = path.stat().st_size
     if size > max_bytes:
-        raise DocumentError(f"{doc_id}: {size:,} bytes is over the limit of {max_bytes:,} (RAG_MAX_FILE_BYTES)")
+        raise DocumentError(
+            f"{doc_id}: {size:,} bytes is over the limit of {max_bytes:,} (RAG_MAX_FILE_BYTES)"
+        )
     data = path.read_bytes()
     text = decode(data, doc_id)
     segments, after_junk = find_segments(text)

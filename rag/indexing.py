@@ -69,8 +69,14 @@ def build_nodes(doc: Document, chunks: list[Chunk], settings: Settings) -> tuple
                 text=doc.text[chunk.start : chunk.end],
                 start_char_idx=chunk.start,
                 end_char_idx=chunk.end,
-                metadata={**base, "kind": CHUNK, "start": chunk.start, "end": chunk.end,
-                          "position": ci, "sentences": json.dumps(sentences)},
+                metadata={
+                    **base,
+                    "kind": CHUNK,
+                    "start": chunk.start,
+                    "end": chunk.end,
+                    "position": ci,
+                    "sentences": json.dumps(sentences),
+                },
                 relationships=source,
             )
         )
@@ -131,13 +137,16 @@ def ingest(settings: Settings, progress: bool = True, lock_wait: float = 600.0) 
     report.seconds = round(time.perf_counter() - t0, 3)
     if not report.chunks_total:
         raise DocsFolderError(
-            f"nothing in {docs_dir} could be indexed: "
-            + "; ".join(report.skipped.values())
+            f"nothing in {docs_dir} could be indexed: " + "; ".join(report.skipped.values())
         )
     logger.info(
         "ingest: %d added, %d updated, %d removed, %d unchanged, %d skipped in %.1fs",
-        len(report.added), len(report.updated), len(report.removed), len(report.unchanged),
-        len(report.skipped), report.seconds,
+        len(report.added),
+        len(report.updated),
+        len(report.removed),
+        len(report.unchanged),
+        len(report.skipped),
+        report.seconds,
     )
     return report
 

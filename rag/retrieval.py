@@ -53,8 +53,13 @@ class Candidate:
 
     def to_passage(self) -> Passage:
         return Passage(
-            doc_id=self.doc_id, start=self.start, end=self.end, text=self.text,
-            score=round(float(self.score), 4), language=self.language, group=self.group,
+            doc_id=self.doc_id,
+            start=self.start,
+            end=self.end,
+            text=self.text,
+            score=round(float(self.score), 4),
+            language=self.language,
+            group=self.group,
             translations=tuple(m.to_passage() for m in self.members),
         )
 
@@ -80,11 +85,16 @@ def search(qvec: np.ndarray, settings: Settings, store: Store | None = None) -> 
         for node, cos in zip(nodes, sims, strict=True):
             meta = node.metadata
             found[node.node_id] = Candidate(
-                chunk_id=node.node_id, doc_id=str(meta["doc_id"]), language=lang,
-                start=int(meta["start"]), end=int(meta["end"]), text=node.get_content(),
+                chunk_id=node.node_id,
+                doc_id=str(meta["doc_id"]),
+                language=lang,
+                start=int(meta["start"]),
+                end=int(meta["end"]),
+                text=node.get_content(),
                 position=int(meta.get("position", 0)),
-                sentences=[tuple(x) for x in json.loads(str(meta["sentences"]))],  # type: ignore[misc]
-                cos=cos, score=cos - offset,
+                sentences=[tuple(x) for x in json.loads(str(meta["sentences"]))],
+                cos=cos,
+                score=cos - offset,
             )
     top = sorted(found.values(), key=lambda c: -c.score)[: settings.candidates]
     _score_sentences(top, qvec, store, settings.sentence_weight)
@@ -128,8 +138,11 @@ def group_translations(cands: list[Candidate], threshold: float, store: Store) -
     asking that the two chunks be each other's nearest neighbour settles the rest.
     """
     stats = store.stats()
-    vecs = _centred(np.vstack([c.vec for c in cands]), [stats.chunk_mean.get(c.language) for c in cands]) \
-        if cands else np.zeros((0, 0))
+    vecs = (
+        _centred(np.vstack([c.vec for c in cands]), [stats.chunk_mean.get(c.language) for c in cands])
+        if cands
+        else np.zeros((0, 0))
+    )
     by_doc: dict[str, list[int]] = {}
     for i, c in enumerate(cands):
         by_doc.setdefault(c.doc_id, []).append(i)

@@ -124,6 +124,8 @@ class Store:
             return {}
         got = self.collection.get(ids=ids, include=["embeddings"])
         embs = got["embeddings"]
+        if embs is None:
+            raise IndexError_("the index returned no vectors: delete the index folder and run ingest again")
         return {i: np.asarray(embs[n], dtype=np.float32) for n, i in enumerate(got["ids"])}
 
     def query(self, vector: np.ndarray, n: int, where: dict[str, Any]) -> tuple[list[Any], list[float]]:
@@ -156,14 +158,21 @@ class Store:
         page = 5000
         for offset in range(0, total, page):
             got = self.collection.get(include=["embeddings", "metadatas"], limit=page, offset=offset)
-            for meta, emb in zip(got["metadatas"] or [], got["embeddings"], strict=True):
+            embs = got["embeddings"]
+            if embs is None:
+                raise IndexError_(
+                    "the index returned no vectors: delete the index folder and run ingest again"
+                )
+            for meta, emb in zip(got["metadatas"] or [], embs, strict=True):
                 kind, lang = str(meta["kind"]), str(meta["language"])
                 vec = np.asarray(emb, dtype=np.float64)
                 sums[kind][lang] = sums[kind].get(lang, 0) + vec
                 counts[kind][lang] = counts[kind].get(lang, 0) + 1
         stats = LanguageStats(
             chunk_mean={k: (v / counts[CHUNK][k]).astype(np.float32) for k, v in sums[CHUNK].items()},
-            sentence_mean={k: (v / counts[SENTENCE][k]).astype(np.float32) for k, v in sums[SENTENCE].items()},
+            sentence_mean={
+                k: (v / counts[SENTENCE][k]).astype(np.float32) for k, v in sums[SENTENCE].items()
+            },
             chunk_count=counts[CHUNK],
         )
         return stats
@@ -189,7 +198,12 @@ _STORES_LOCK = threading.Lock()
 
 def get_store(settings: Settings) -> Store:
     """One Store (one Chroma client) per index location and fingerprint, per process."""
-    key = (str(Path(settings.index_dir).resolve()), settings.fingerprint(), settings.chroma_host, settings.chroma_port)
+    key = (
+        str(Path(settings.index_dir).resolve()),
+        settings.fingerprint(),
+        settings.chroma_host,
+        settings.chroma_port,
+    )
     with _STORES_LOCK:
         if key not in _STORES:
             _STORES[key] = Store(settings)

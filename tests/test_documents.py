@@ -10,13 +10,23 @@ SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
 @pytest.mark.parametrize(
     "line",
-    ["![]() |", "Kommentar (0)", "Komentar (0)", "Quelle: https://mst.gov.vn/x.htm", "Πηγή: https://a.b/c", "   ", "|"],
+    [
+        "![]() |",
+        "Kommentar (0)",
+        "Komentar (0)",
+        "Quelle: https://mst.gov.vn/x.htm",
+        "Πηγή: https://a.b/c",
+        "   ",
+        "|",
+    ],
 )
 def test_layout_junk_lines_are_recognised(line):
     assert is_junk_line(line)
 
 
-@pytest.mark.parametrize("line", ["Am 6. März 2025 unterzeichneten ...", "Hanoi (UNDP) 2025", "- Vielen Dank!"])
+@pytest.mark.parametrize(
+    "line", ["Am 6. März 2025 unterzeichneten ...", "Hanoi (UNDP) 2025", "- Vielen Dank!"]
+)
 def test_prose_lines_are_kept(line):
     assert not is_junk_line(line)
 
@@ -65,8 +75,13 @@ def test_seed_languages_are_detected_not_hard_coded():
 
 @pytest.mark.parametrize(
     ("content", "message"),
-    [(b"", "empty"), (b"  \n\n", "empty"), (b"PK\x03\x04\x00\x00binary", "binary"),
-     ("Grüße aus München".encode("latin-1"), "not valid UTF-8"), (b"![]() |\nKommentar (0)\n", "no prose")],
+    [
+        (b"", "empty"),
+        (b"  \n\n", "empty"),
+        (b"PK\x03\x04\x00\x00binary", "binary"),
+        ("Grüße aus München".encode("latin-1"), "not valid UTF-8"),
+        (b"![]() |\nKommentar (0)\n", "no prose"),
+    ],
 )
 def test_unreadable_files_raise_a_message_naming_the_file(tmp_path, content, message):
     p = tmp_path / "bad.txt"

@@ -8,7 +8,10 @@ import rag
 from rag.indexing import DocsFolderError
 from rag.store import get_store
 
-A = "Hanoi signed an agreement with Saint Petersburg on 6 March 2025.\nThe agreement covers trade and science.\n"
+A = (
+    "Hanoi signed an agreement with Saint Petersburg on 6 March 2025.\n"
+    "The agreement covers trade and science.\n"
+)
 B = "The interview covers digital transformation. The city received 523,292 procedures.\n"
 
 
@@ -65,9 +68,9 @@ def test_bad_files_are_skipped_with_a_warning_and_the_rest_indexed(docs, hash_se
 
 def test_missing_or_empty_docs_folder_names_the_folder(tmp_path, hash_settings):
     missing = hash_settings.model_copy(update={"docs_dir": tmp_path / "nope"})
-    with pytest.raises(DocsFolderError, match="nope.*does not exist"):
+    with pytest.raises(DocsFolderError, match=r"nope.*does not exist"):
         rag.ingest(settings=missing, progress=False)
-    with pytest.raises(DocsFolderError, match="no .txt or .md files"):
+    with pytest.raises(DocsFolderError, match=r"no \.txt or \.md files"):
         rag.ingest(settings=hash_settings, progress=False)
 
 

@@ -43,8 +43,10 @@ def test_retrieve_groups_translations_so_k_results_are_k_facts(seed_settings):
 
 
 def test_followup_uses_history(seed_settings):
-    history = [{"role": "user", "content": "What did Hanoi sign with St Petersburg?"},
-               {"role": "assistant", "content": "A cooperation agreement."}]
+    history = [
+        {"role": "user", "content": "What did Hanoi sign with St Petersburg?"},
+        {"role": "assistant", "content": "A cooperation agreement."},
+    ]
     answer = rag.ask("And with UNDP?", history=history, settings=seed_settings)
     assert answer.answered and "UNDP" in answer.text
 

