@@ -23,6 +23,10 @@ from rag.types import Passage
 logger = logging.getLogger(__name__)
 
 
+# Two documents are treated as translations only when this many of their chunks pair up.
+MIN_ALIGNED_PAIRS = 2
+
+
 @dataclass
 class Candidate:
     chunk_id: str
@@ -151,7 +155,12 @@ def group_translations(cands: list[Candidate], threshold: float, store: Store) -
     for x, da in enumerate(docs):
         for db in docs[x + 1 :]:
             ia, ib = by_doc[da], by_doc[db]
-            for i, j in mutual_pairs(vecs[ia], vecs[ib], threshold):
+            pairs = mutual_pairs(vecs[ia], vecs[ib], threshold)
+            # one matching pair can be chance (two single-paragraph documents on one topic);
+            # translations of each other line up in several places
+            if len(pairs) < MIN_ALIGNED_PAIRS:
+                continue
+            for i, j in pairs:
                 partner[ia[i]][db] = ib[j]
                 partner[ib[j]][da] = ia[i]
     leaders: list[Candidate] = []
