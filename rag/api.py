@@ -11,7 +11,9 @@ import numpy as np
 
 from rag import indexing as _ingest
 from rag import retrieval as _retrieve
+from rag.embedding import get_embedder
 from rag.extract import extractive_answer
+from rag.grounding import Term, masked_questions, salient_terms, terms_to_test, ungrounded_terms
 from rag.settings import Settings, get_settings
 from rag.store import get_store
 from rag.types import Answer, CitationsEvent, Done, IngestReport, Passage, StreamEvent, TextDelta
@@ -59,7 +61,7 @@ def validate_history(history: Any) -> list[dict[str, str]]:
 
 def ensure_index(settings: Settings) -> None:
     """Build the index on first use, as DESIGN.md promises for ``ask``."""
-    if get_store(settings).count() == 0:
+    if get_store(settings).is_empty():
         logger.info("no index yet for %s: ingesting", settings.docs_dir)
         _ingest.ingest(settings, progress=False)
 
@@ -77,16 +79,58 @@ def retrieve(question: str, k: int | None = None, settings: Settings | None = No
     return _retrieve.retrieve(q, k or s.top_k, s)
 
 
-def _query_vector(question: str, history: list[dict[str, str]], settings: Settings) -> tuple[np.ndarray, str]:
-    qvec = _retrieve.embed_question(question, settings)
+def _previous_question(history: list[dict[str, str]], settings: Settings) -> str | None:
     previous = [m["content"] for m in history if m["role"] == "user" and m["content"].strip()]
-    if not previous:
-        return qvec, question
-    # Offline there is no model to rewrite "And with UNDP?"; the previous question's vector,
-    # at half weight, carries the topic the follow-up leaves out.
-    prev = previous[-1][: settings.max_question_chars]
-    mixed = qvec + HISTORY_WEIGHT * _retrieve.embed_question(prev, settings)
-    return mixed / np.linalg.norm(mixed), f"{prev} / {question}"
+    return previous[-1][: settings.max_question_chars] if previous else None
+
+
+def _embed(texts: list[str], prev: np.ndarray | None, settings: Settings) -> np.ndarray:
+    """Question vectors; for a follow-up, mixed with the previous question's vector.
+
+    Offline there is no model to rewrite "And with UNDP?"; the previous question's vector, at
+    ``HISTORY_WEIGHT``, carries the topic the follow-up leaves out.
+    """
+    vecs = get_embedder(settings.embed_model).embed_queries(texts)
+    if prev is not None:
+        vecs = vecs + HISTORY_WEIGHT * prev
+        vecs = vecs / np.linalg.norm(vecs, axis=1, keepdims=True)
+    return vecs
+
+
+def _question_vector(
+    question: str, history: list[dict[str, str]], settings: Settings
+) -> tuple[np.ndarray, np.ndarray | None, str]:
+    """The retrieval vector, the previous question's vector (follow-ups) and the query as text."""
+    prev = _previous_question(history, settings)
+    if not prev:
+        return _embed([question], None, settings)[0], None, question
+    both = get_embedder(settings.embed_model).embed_queries([question, prev])
+    qvec = both[0] + HISTORY_WEIGHT * both[1]
+    return qvec / np.linalg.norm(qvec), both[1], f"{prev} / {question}"
+
+
+def grounded_groups(
+    question: str,
+    qvec: np.ndarray,
+    prev: np.ndarray | None,
+    leaders: list[_retrieve.Candidate],
+    settings: Settings,
+) -> list[_retrieve.Candidate]:
+    """The top groups that speak about every name, number and code of the question (see grounding.py)."""
+    terms = salient_terms(question)
+    masked: dict[Term, np.ndarray] = {}
+    kept = []
+    for leader in leaders[: settings.grounding_depth]:
+        # the embedding test runs only for terms the group does not contain verbatim, and once each
+        todo = [t for t in terms_to_test([leader], terms) if t not in masked]
+        if todo:
+            masked.update(zip(todo, _embed(masked_questions(question, todo), prev, settings), strict=True))
+        missing = ungrounded_terms(leader, qvec, terms, masked, settings.grounding_margin)
+        if missing:
+            logger.debug("group %s does not speak about %s", leader.chunk_id, missing)
+        else:
+            kept.append(leader)
+    return kept
 
 
 def ask(
@@ -98,9 +142,10 @@ def ask(
     msgs = validate_history(history)
     ensure_index(s)
     store = get_store(s)
-    qvec, query = _query_vector(q, msgs, s)
+    qvec, prev, query = _question_vector(q, msgs, s)
     leaders = _retrieve.group_translations(_retrieve.search(qvec, s, store), s.group_threshold, store)
-    return extractive_answer(q, query, leaders, store.stats().sentence_mean, s)
+    grounded = grounded_groups(q, qvec, prev, leaders, s)
+    return extractive_answer(q, query, grounded, store.stats().sentence_mean, s)
 
 
 def stream(

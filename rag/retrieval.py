@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import json
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -35,6 +37,7 @@ class Candidate:
     start: int
     end: int
     text: str
+    header: str  # the document's subject, embedded with the chunk (see indexing.context_header)
     position: int
     sentences: list[tuple[int, int]]
     cos: float  # raw cosine of question and chunk
@@ -68,6 +71,11 @@ class Candidate:
         )
 
 
+@lru_cache(maxsize=1)
+def _pool() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(max_workers=4, thread_name_prefix="rag-query")
+
+
 def embed_question(question: str, settings: Settings) -> np.ndarray:
     return np.asarray(get_embedder(settings.embed_model).embed_query_vec(question), dtype=np.float32)
 
@@ -75,32 +83,46 @@ def embed_question(question: str, settings: Settings) -> np.ndarray:
 def search(qvec: np.ndarray, settings: Settings, store: Store | None = None) -> list[Candidate]:
     """Candidate chunks, best first, each with its sentences scored."""
     store = store or get_store(settings)
-    if store.count() == 0:
+    if store.is_empty():
         raise IndexError_(
             f"the index for {settings.docs_dir} is empty: run `rag ingest` (or rag.ingest()) first"
         )
     stats = store.stats()
     per_language = max(settings.candidates // max(len(stats.chunk_mean), 1), settings.top_k * 2, 8)
-    found: dict[str, Candidate] = {}
-    for lang, mean in stats.chunk_mean.items():
-        offset = float(qvec @ mean)
+    langs = list(stats.chunk_mean.items())
+
+    def nearest(item: tuple[str, np.ndarray]) -> list[tuple[str, str, float]]:
+        lang, mean = item
         where = {"$and": [{"kind": CHUNK}, {"language": lang}]}
-        nodes, sims = store.query(qvec, per_language, where)
-        for node, cos in zip(nodes, sims, strict=True):
-            meta = node.metadata
-            found[node.node_id] = Candidate(
-                chunk_id=node.node_id,
+        offset = float(qvec @ mean)
+        return [(i, lang, cos - offset) for i, cos in store.nearest(qvec, per_language, where)]
+
+    # one search per document language (see the module docstring); Chroma releases the GIL, so
+    # they run side by side
+    hits = [h for found in _pool().map(nearest, langs) for h in found]
+    hits.sort(key=lambda h: -h[2])
+    hits = hits[: settings.candidates]
+    records = store.records([i for i, _, _ in hits])
+    top = []
+    for chunk_id, lang, score in hits:
+        rec = records[chunk_id]
+        meta = rec.metadata
+        top.append(
+            Candidate(
+                chunk_id=chunk_id,
                 doc_id=str(meta["doc_id"]),
                 language=lang,
                 start=int(meta["start"]),
                 end=int(meta["end"]),
-                text=node.get_content(),
+                text=rec.text,
+                header=str(meta.get("header", "")),
                 position=int(meta.get("position", 0)),
                 sentences=[tuple(x) for x in json.loads(str(meta["sentences"]))],
-                cos=cos,
-                score=cos - offset,
+                cos=float(rec.vector @ qvec),
+                score=score,
+                vec=rec.vector,
             )
-    top = sorted(found.values(), key=lambda c: -c.score)[: settings.candidates]
+        )
     _score_sentences(top, qvec, store, settings.sentence_weight)
     top.sort(key=lambda c: -c.score)
     return top
@@ -108,10 +130,8 @@ def search(qvec: np.ndarray, settings: Settings, store: Store | None = None) -> 
 
 def _score_sentences(cands: list[Candidate], qvec: np.ndarray, store: Store, weight: float) -> None:
     stats = store.stats()
-    ids = [c.chunk_id for c in cands] + [c.sentence_id(i) for c in cands for i in range(len(c.sentences))]
-    vecs = store.embeddings(ids)
+    vecs = store.embeddings([c.sentence_id(i) for c in cands for i in range(len(c.sentences))])
     for c in cands:
-        c.vec = vecs[c.chunk_id]
         c.sent_vecs = np.vstack([vecs[c.sentence_id(i)] for i in range(len(c.sentences))])
         c.sent_cos = c.sent_vecs @ qvec
         mean = stats.sentence_mean.get(c.language)

@@ -46,6 +46,8 @@ class Settings(BaseSettings):
     group_threshold: float = 0.2
     sentence_weight: float = 0.5
     min_relevance: float = 0.79
+    grounding_margin: float = -0.002
+    grounding_depth: int = 3
     answer_max_sentences: int = 2
     max_question_chars: int = 2000
     max_file_bytes: int = 20_000_000
@@ -77,8 +79,8 @@ class Settings(BaseSettings):
         return f"rag_{self.fingerprint()}"
 
 
-# Bump when the layout of what is stored (ids, metadata keys) changes.
-INDEX_SCHEMA_VERSION = 2
+# Bump when what is stored changes: ids, metadata keys, or what cleaning and chunking keep.
+INDEX_SCHEMA_VERSION = 3
 
 
 def get_settings(**overrides: object) -> Settings:

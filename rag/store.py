@@ -31,6 +31,13 @@ class IndexError_(RuntimeError):
     """The index cannot be used (missing, locked, corrupt); the message says what to do."""
 
 
+@dataclass(frozen=True)
+class Record:
+    text: str
+    metadata: dict[str, Any]
+    vector: np.ndarray
+
+
 @dataclass
 class LanguageStats:
     """Mean chunk and sentence vectors per language (for centering) and chunk counts."""
@@ -81,6 +88,7 @@ class Store:
         self.vector_store = ChromaVectorStore(chroma_collection=self.collection)
         self._stats: LanguageStats | None = None
         self._stats_lock = threading.Lock()
+        self._seen_records = False
 
     # -- paths -------------------------------------------------------------------------------
     def _sidecar(self, suffix: str) -> Path:
@@ -107,6 +115,12 @@ class Store:
     def count(self) -> int:
         return int(self.collection.count())
 
+    def is_empty(self) -> bool:
+        """Whether nothing is indexed; once records were seen, not asked again (it costs a round trip)."""
+        if not self._seen_records:
+            self._seen_records = self.count() > 0
+        return not self._seen_records
+
     def documents(self) -> dict[str, dict[str, Any]]:
         """doc_id -> {sha256, language, chunks} for every indexed document."""
         got = self.collection.get(where={"kind": CHUNK}, include=["metadatas"])
@@ -128,16 +142,33 @@ class Store:
             raise IndexError_("the index returned no vectors: delete the index folder and run ingest again")
         return {i: np.asarray(embs[n], dtype=np.float32) for n, i in enumerate(got["ids"])}
 
-    def query(self, vector: np.ndarray, n: int, where: dict[str, Any]) -> tuple[list[Any], list[float]]:
-        """Nodes and cosine similarities of the ``n`` nearest records matching ``where``."""
-        from llama_index.core.vector_stores.types import VectorStoreQuery
+    def nearest(self, vector: np.ndarray, n: int, where: dict[str, Any]) -> list[tuple[str, float]]:
+        """Ids and cosine similarities of the ``n`` nearest records matching ``where``.
 
-        res = self.vector_store.query(
-            VectorStoreQuery(query_embedding=vector.tolist(), similarity_top_k=n), where=where
+        Only ids and distances travel here; records are fetched afterwards for the few that are
+        kept. (llama-index's ``ChromaVectorStore.query`` would also rebuild a node from JSON for
+        every hit, which costs more than the search itself.)
+        """
+        res = self.collection.query(
+            query_embeddings=[vector.tolist()], n_results=n, where=where, include=["distances"]
         )
-        # llama-index reports exp(-distance); with the cosine space distance = 1 - cos
-        sims = [1.0 + float(np.log(max(s, 1e-12))) for s in (res.similarities or [])]
-        return list(res.nodes or []), sims
+        dists = (res["distances"] or [[]])[0]
+        # the collection uses the cosine space: distance = 1 - cos
+        return [(i, 1.0 - float(d)) for i, d in zip(res["ids"][0], dists, strict=True)]
+
+    def records(self, ids: list[str]) -> dict[str, Record]:
+        """Text, metadata and vector of each id (Chroma returns them in its own order: keyed by id)."""
+        if not ids:
+            return {}
+        got = self.collection.get(ids=ids, include=["metadatas", "documents", "embeddings"])
+        embs = got["embeddings"]
+        if embs is None:
+            raise IndexError_("the index returned no vectors: delete the index folder and run ingest again")
+        metas, docs = got["metadatas"] or [], got["documents"] or []
+        return {
+            i: Record(docs[n] or "", dict(metas[n] or {}), np.asarray(embs[n], dtype=np.float32))
+            for n, i in enumerate(got["ids"])
+        }
 
     def stats(self) -> LanguageStats:
         with self._stats_lock:
@@ -190,6 +221,7 @@ class Store:
 
     def delete_document(self, doc_id: str) -> None:
         self.collection.delete(where={"doc_id": doc_id})
+        self._seen_records = False
 
 
 _STORES: dict[tuple[str, str, str | None, int], Store] = {}

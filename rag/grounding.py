@@ -1,0 +1,123 @@
+"""Does the evidence speak about what the question names?
+
+A dense score cannot tell "What did Hanoi sign with Paris?" from "... with St Petersburg?": the
+St Petersburg sentence is the closest either way. What it can tell is whether a name in the question
+pulls towards the evidence: embed the question again with the name left out; if the evidence matches
+the question *with* the name no better than without it, the documents do not speak about that name.
+The test works across languages (the embedder is multilingual) and costs one batched embedding of
+the question's variants.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from rag.retrieval import Candidate
+
+# A token: letters/digits with inner apostrophes, dots, slashes, hyphens ("57-NQ/TW", "People's").
+_TOKEN = re.compile(r"\w(?:[\w'’./-]*\w)?", re.UNICODE)
+# What may stand between two tokens of one name: a space, a hyphen, an ordinal dot ("16. Mai 2025").
+_JOIN = re.compile(r"^[\s.-]{1,2}$")
+MAX_TERMS = 4
+
+
+@dataclass(frozen=True)
+class Term:
+    text: str
+    start: int
+    end: int
+
+
+def _is_salient(token: str, first: bool) -> bool:
+    if any(ch.isdigit() for ch in token):
+        return True
+    if not token[0].isupper():
+        return False
+    # the first word of a question is capitalised anyway; an acronym there still counts
+    return not first or (len(token) > 1 and token.isupper())
+
+
+def salient_terms(question: str) -> list[Term]:
+    """Names, numbers and codes of the question (runs of capitalised or numeric tokens)."""
+    runs: list[list[re.Match[str]]] = []
+    prev_end = -1
+    for n, m in enumerate(_TOKEN.finditer(question)):
+        if not _is_salient(m.group(), first=n == 0):
+            prev_end = -1
+            continue
+        if runs and prev_end >= 0 and _JOIN.match(question[prev_end : m.start()]):
+            runs[-1].append(m)
+        else:
+            runs.append([m])
+        prev_end = m.end()
+    terms = [Term(question[r[0].start() : r[-1].end()], r[0].start(), r[-1].end()) for r in runs]
+    # the longest names first: they carry the most; a question with many is capped for speed
+    return sorted(terms, key=lambda t: -len(t.text))[:MAX_TERMS]
+
+
+def masked_questions(question: str, terms: list[Term]) -> list[str]:
+    return [" ".join((question[: t.start] + question[t.end :]).split()) for t in terms]
+
+
+def term_support(evidence: np.ndarray, qvec: np.ndarray, masked: np.ndarray) -> np.ndarray:
+    """For each term, how much more the best evidence vector matches the question with it than without.
+
+    ``evidence``: (n, d) sentence vectors; ``masked``: (t, d) question vectors, one term left out each.
+    """
+    full = evidence @ qvec  # (n,)
+    without = evidence @ masked.T  # (n, t)
+    return (full[:, None] - without).max(axis=0)
+
+
+def evidence_vectors(leader: Candidate) -> np.ndarray:
+    """The best-scoring sentence of a group's leader and of each of its translations."""
+    chunks = [leader, *leader.members]
+    rows = [c.sent_vecs[int(np.argmax(c.sent_scores))] for c in chunks if len(c.sent_scores)]
+    return np.vstack(rows)
+
+
+def group_text(leader: Candidate) -> str:
+    """What a group says, folded: its chunks and the subjects (headers) they were embedded with."""
+    return " ".join(_folded(c.header) + " " + _folded(c.text) for c in [leader, *leader.members])
+
+
+@lru_cache(maxsize=8192)
+def _folded(text: str) -> str:
+    return fold(text)
+
+
+def terms_to_test(leaders: list[Candidate], terms: list[Term]) -> list[Term]:
+    """Terms that some group does not contain verbatim: only those need the embedding test."""
+    texts = [group_text(g) for g in leaders]
+    return [t for t in terms if not all(found_verbatim(t, x) for x in texts)]
+
+
+def ungrounded_terms(
+    leader: Candidate, qvec: np.ndarray, terms: list[Term], masked: dict[Term, np.ndarray], margin: float
+) -> list[str]:
+    """The question's terms that the group does not speak about, verbatim or in translation."""
+    text = group_text(leader)
+    missing = [t for t in terms if not found_verbatim(t, text)]
+    if not missing:
+        return []
+    support = term_support(evidence_vectors(leader), qvec, np.vstack([masked[t] for t in missing]))
+    return [t.text for t, s in zip(missing, support, strict=True) if s < margin]
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form: "Hà Nội" -> "ha noi", "Politbüros" -> "politburos"."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def found_verbatim(term: Term, folded_text: str) -> bool:
+    """Whether every word of ``term`` stands in the text (a long word may differ in its ending)."""
+    words = [w for w in _TOKEN.findall(fold(term.text)) if len(w) >= 3 or w.isdigit()]
+    if not words:
+        return False
+    return all((w[:-2] if len(w) >= 6 else w) in folded_text for w in words)
