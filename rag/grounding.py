@@ -42,12 +42,19 @@ def _is_salient(token: str, first: bool) -> bool:
     return not first or (len(token) > 1 and token.isupper())
 
 
+# A quoted title is one term: 'Pendidikan Digital untuk Semua', „Digitale Bildung für alle“.
+_QUOTED = re.compile(r"[\"'“„«‘‚]([^\"'“”„«»‘’‚]{3,80})[\"'”“»’‘]")
+
+
 def salient_terms(question: str) -> list[Term]:
-    """Names, numbers and codes of the question (runs of capitalised or numeric tokens)."""
+    """Names, numbers and codes of the question: quoted titles, runs of capitalised or numeric tokens."""
+    terms = [Term(m.group(1), m.start(1), m.end(1)) for m in _QUOTED.finditer(question)]
+    quoted = [(t.start, t.end) for t in terms]
     runs: list[list[re.Match[str]]] = []
     prev_end = -1
     for n, m in enumerate(_TOKEN.finditer(question)):
-        if not _is_salient(m.group(), first=n == 0):
+        inside = any(s <= m.start() < e for s, e in quoted)
+        if inside or not _is_salient(m.group(), first=n == 0):
             prev_end = -1
             continue
         if runs and prev_end >= 0 and _JOIN.match(question[prev_end : m.start()]):
@@ -55,7 +62,7 @@ def salient_terms(question: str) -> list[Term]:
         else:
             runs.append([m])
         prev_end = m.end()
-    terms = [Term(question[r[0].start() : r[-1].end()], r[0].start(), r[-1].end()) for r in runs]
+    terms += [Term(question[r[0].start() : r[-1].end()], r[0].start(), r[-1].end()) for r in runs]
     # the longest names first: they carry the most; a question with many is capped for speed
     return sorted(terms, key=lambda t: -len(t.text))[:MAX_TERMS]
 
@@ -100,11 +107,14 @@ def terms_to_test(leaders: list[Candidate], terms: list[Term]) -> list[Term]:
 def ungrounded_terms(
     leader: Candidate, qvec: np.ndarray, terms: list[Term], masked: dict[Term, np.ndarray], margin: float
 ) -> list[str]:
-    """The question's terms that the group does not speak about, verbatim or in translation."""
+    """The question's terms that the group does not speak about, verbatim or in translation.
+
+    With ``masked`` empty, only the verbatim test is made.
+    """
     text = group_text(leader)
     missing = [t for t in terms if not found_verbatim(t, text)]
-    if not missing:
-        return []
+    if not missing or not masked:
+        return [t.text for t in missing]
     support = term_support(evidence_vectors(leader), qvec, np.vstack([masked[t] for t in missing]))
     return [t.text for t, s in zip(missing, support, strict=True) if s < margin]
 
@@ -115,9 +125,17 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+_DIGITS = re.compile(r"\d+")
+
+
 def found_verbatim(term: Term, folded_text: str) -> bool:
-    """Whether every word of ``term`` stands in the text (a long word may differ in its ending)."""
-    words = [w for w in _TOKEN.findall(fold(term.text)) if len(w) >= 3 or w.isdigit()]
+    """Whether ``term`` stands in the text: every word (a long one may differ in its ending), or,
+    for a term with numbers in it, every number (month names and ordinals are translated:
+    "1 July" is "1. Juli", "26th" is "26.")."""
+    numbers = _DIGITS.findall(term.text)
+    if numbers:
+        return all(re.search(rf"(?<!\d){n}(?!\d)", folded_text) for n in numbers)
+    words = [w for w in _TOKEN.findall(fold(term.text)) if len(w) >= 3]
     if not words:
         return False
     return all((w[:-2] if len(w) >= 6 else w) in folded_text for w in words)

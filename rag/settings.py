@@ -45,8 +45,8 @@ class Settings(BaseSettings):
     candidates: int = 40
     group_threshold: float = 0.2
     sentence_weight: float = 0.5
-    min_relevance: float = 0.79
-    grounding_margin: float = -0.002
+    min_relevance: float = 0.77
+    grounding_margin: float = 0.003
     grounding_depth: int = 3
     answer_max_sentences: int = 2
     max_question_chars: int = 2000
