@@ -55,3 +55,22 @@ def test_stream_yields_text_then_citations_then_done(seed_settings):
     events = list(rag.stream("What did Hanoi sign with UNDP?", settings=seed_settings))
     assert [e.type for e in events] == ["text", "citations", "done"]
     assert events[-1].answer.citations == events[1].citations
+
+
+def test_close_miss_naming_a_partner_the_documents_never_mention_is_refused(seed_settings):
+    for q in [
+        "What did Hanoi sign with Paris?",
+        "Hà Nội đã ký gì với Paris?",
+        "Πότε υπέγραψε το Ανόι συμφωνία με το Βερολίνο;",
+    ]:
+        answer = rag.ask(q, settings=seed_settings)
+        assert not answer.answered, (q, answer.text)
+
+
+def test_questions_in_other_languages_than_the_documents_are_answered(seed_settings):
+    for q, needle in [
+        ("Hà Nội đã ký kết gì với Saint Petersburg?", "Petersburg"),
+        ("Apa yang ditandatangani Hanoi dengan UNDP?", "UNDP"),
+    ]:
+        answer = rag.ask(q, settings=seed_settings)
+        assert answer.answered and any(needle in c.quote for c in answer.citations), (q, answer.text)
