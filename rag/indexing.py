@@ -55,7 +55,9 @@ def build_nodes(doc: Document, chunks: list[Chunk], settings: Settings) -> tuple
     """TextNodes (without embeddings yet) and the texts to embed for them, in the same order."""
     from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
 
-    header = context_header(doc, settings.header_max_chars)
+    # a one-chunk document needs no header: its subject is in the chunk, and adding it to every
+    # sentence blurred them (XQuAD paragraphs)
+    header = context_header(doc, settings.header_max_chars) if len(chunks) > 1 else ""
     source = {NodeRelationship.SOURCE: RelatedNodeInfo(node_id=doc.doc_id)}
     nodes: list[Any] = []
     texts: list[str] = []

@@ -80,7 +80,7 @@ class Settings(BaseSettings):
 
 
 # Bump when what is stored changes: ids, metadata keys, or what cleaning and chunking keep.
-INDEX_SCHEMA_VERSION = 3
+INDEX_SCHEMA_VERSION = 4
 
 
 def get_settings(**overrides: object) -> Settings:
