@@ -100,9 +100,6 @@ def build_nodes(doc: Document, chunks: list[Chunk], settings: Settings) -> tuple
             # must still match a question about Hanoi (measured on the seeds: 0.78 -> 0.84)
             is_header = s == doc.segments[0][0]
             texts.append(doc.text[s:e] if is_header or not header else f"{header}\n{doc.text[s:e]}")
-    for node in nodes:  # keep the bookkeeping out of what llama-index would embed or show an LLM
-        node.excluded_embed_metadata_keys = list(node.metadata)
-        node.excluded_llm_metadata_keys = list(node.metadata)
     return nodes, texts
 
 
