@@ -5,14 +5,16 @@ from __future__ import annotations
 import logging
 import unicodedata
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from rag import generate, llm
 from rag import indexing as _ingest
 from rag import retrieval as _retrieve
 from rag.embedding import get_embedder
-from rag.extract import extractive_answer
+from rag.extract import extractive_answer, is_relevant, question_language, refusal
 from rag.grounding import masked_questions, salient_terms, terms_to_test, ungrounded_terms
 from rag.settings import Settings, get_settings
 from rag.store import get_store
@@ -137,26 +139,103 @@ def grounded_groups(
     return kept
 
 
+@dataclass
+class Retrieved:
+    """What a question found: everything ask and stream need to answer it."""
+
+    question: str  # as asked (validated)
+    query: str  # what was retrieved with (standalone for follow-ups)
+    language: str  # of the question: the answer's language
+    groups: list[_retrieve.Candidate]  # grounded groups, best first
+    means: dict[str, np.ndarray]  # per-language sentence means (for aligning translations)
+
+
+def _retrieve_for(question: str, history: Any, settings: Settings) -> Retrieved:
+    q = validate_question(question, settings)
+    msgs = validate_history(history)
+    ensure_index(settings)
+    store = get_store(settings)
+    standalone = None
+    if msgs and llm.configured(settings):
+        try:
+            standalone = generate.condense(q, msgs, settings)
+        except llm.LLMError as exc:
+            logger.warning(
+                "chat model could not rewrite the follow-up (%s); using the conversation offline", exc.cause
+            )
+    if standalone:
+        qvec, prev, query = _question_vector(standalone, [], settings)
+    else:
+        qvec, prev, query = _question_vector(q, msgs, settings)
+    leaders = _retrieve.group_translations(
+        _retrieve.search(qvec, settings, store), settings.group_threshold, store
+    )
+    grounded = grounded_groups(standalone or q, qvec, prev, leaders, settings)
+    language = question_language(q, {c.language for c in leaders})
+    return Retrieved(q, query, language, grounded, store.stats().sentence_mean)
+
+
+def _llm_prompt(r: Retrieved, settings: Settings) -> generate.Prompt | None:
+    """The prompt for the model, or None when nothing is relevant enough to ask it about."""
+    if not r.groups or not is_relevant(r.groups[0], settings):
+        return None  # a wrong answer costs more than none: the model is not asked
+    return generate.build_prompt(r.question, r.language, r.groups[: settings.llm_passages])
+
+
+def _fallback(r: Retrieved, settings: Settings, cause: str) -> Answer:
+    logger.warning("chat model failed (%s): answering from the documents without it", cause)
+    answer = extractive_answer(r.question, r.query, r.groups, r.means, settings)
+    answer.degraded = True
+    return answer
+
+
 def ask(
     question: str, history: list[dict[str, str]] | None = None, settings: Settings | None = None
 ) -> Answer:
     """Answer ``question`` from the documents, with verified citations (or say they do not say)."""
     s = _settings(settings)
-    q = validate_question(question, s)
-    msgs = validate_history(history)
-    ensure_index(s)
-    store = get_store(s)
-    qvec, prev, query = _question_vector(q, msgs, s)
-    leaders = _retrieve.group_translations(_retrieve.search(qvec, s, store), s.group_threshold, store)
-    grounded = grounded_groups(q, qvec, prev, leaders, s)
-    return extractive_answer(q, query, grounded, store.stats().sentence_mean, s)
+    r = _retrieve_for(question, history, s)
+    if not llm.configured(s):
+        return extractive_answer(r.question, r.query, r.groups, r.means, s)
+    prompt = _llm_prompt(r, s)
+    if prompt is None:
+        return refusal(r.question, r.query)
+    try:
+        return generate.llm_answer(r.question, r.query, prompt, r.means, s)
+    except llm.LLMError as exc:
+        return _fallback(r, s, exc.cause)
 
 
 def stream(
     question: str, history: list[dict[str, str]] | None = None, settings: Settings | None = None
 ) -> Iterator[StreamEvent]:
-    """Typed events: text deltas, then the citations, then done (with the whole Answer)."""
-    answer = ask(question, history=history, settings=settings)
-    yield TextDelta(answer.text)
+    """Typed events: text deltas (verified sentences), then the citations, then done (the whole Answer).
+
+    Bad input raises ValueError before the first event.
+    """
+    s = _settings(settings)
+    r = _retrieve_for(question, history, s)
+    return _events(r, s)
+
+
+def _events(r: Retrieved, s: Settings) -> Iterator[StreamEvent]:
+    answer: Answer | None = None
+    prompt = _llm_prompt(r, s) if llm.configured(s) else None
+    if prompt is not None:
+        try:
+            for item in generate.stream_llm_answer(r.question, r.query, prompt, r.means, s):
+                if isinstance(item, Answer):
+                    answer = item
+                else:
+                    yield TextDelta(item)
+        except llm.LLMError as exc:
+            answer = _fallback(r, s, exc.cause)
+            yield TextDelta(answer.text)
+    if answer is None:
+        if llm.configured(s) and prompt is None:
+            answer = refusal(r.question, r.query)
+        else:
+            answer = extractive_answer(r.question, r.query, r.groups, r.means, s)
+        yield TextDelta(answer.text)
     yield CitationsEvent(answer.citations, answer.disagreements)
     yield Done(answer)

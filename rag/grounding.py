@@ -41,9 +41,66 @@ def _caseless(token: str) -> bool:
     return bool(letters) and all(ch.lower() == ch.upper() for ch in letters)
 
 
+# Month and day names are capitalised in some languages but are not names: dates are checked by
+# their numbers, and "July" never stands in a German text that says "Juli".
+_CALENDAR = frozenset(
+    [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "januar",
+        "februar",
+        "märz",
+        "juni",
+        "juli",
+        "oktober",
+        "dezember",
+        "montag",
+        "dienstag",
+        "mittwoch",
+        "donnerstag",
+        "freitag",
+        "samstag",
+        "sonntag",
+        "maret",
+        "mei",
+        "juni",
+        "juli",
+        "agustus",
+        "oktober",
+        "desember",
+        "senin",
+        "selasa",
+        "rabu",
+        "kamis",
+        "jumat",
+        "sabtu",
+        "minggu",
+    ]
+)
+
+
 def _is_salient(token: str, first: bool) -> bool:
     if any(ch.isdigit() for ch in token):
         return True
+    if token.casefold() in _CALENDAR:
+        return False
     if _caseless(token):
         # no capitals to find names by. Testing every longer word was tried: on the gold set it refused
         # a close miss ("... with Tokyo?" in Hindi) but also a real question, content words moving the

@@ -26,7 +26,7 @@ def _default_index_dir() -> Path:
 class Settings(BaseSettings):
     """Everything that changes what the library does. Unknown keys are an error."""
 
-    model_config = SettingsConfigDict(env_prefix="RAG_", extra="forbid", frozen=True)
+    model_config = SettingsConfigDict(env_prefix="RAG_", extra="forbid", frozen=True, populate_by_name=True)
 
     # where things are
     docs_dir: Path = DEFAULT_DOCS_DIR
@@ -62,6 +62,17 @@ class Settings(BaseSettings):
     )
     llm_timeout: float = 30.0
     llm_retries: int = 2
+    llm_temperature: float = 0.1
+    llm_context_window: int = 4096
+    llm_max_tokens: int = 400
+    # how many groups of passages the model sees
+    llm_passages: int = 4
+    # floor on the language-centred similarity of a model-written sentence and the sentence it cites
+    claim_min_score: float = 0.03
+    # a name in a model-written sentence that the cited passage does not contain verbatim must pull the
+    # sentence towards it at least this much (lower than for questions: a name weighs less in a long
+    # sentence; "People's Committee" for "Volkskomitee" +0.003, "Paris" for "Sankt Petersburg" -0.004)
+    claim_term_margin: float = -0.002
 
     def fingerprint(self) -> str:
         """Short hash of what decides the stored vectors: change any of it, get a new collection."""

@@ -37,6 +37,10 @@ class Answer:
     disagreements: list[Disagreement] = field(default_factory=list)
     # the standalone query actually retrieved with (differs from the question for follow-ups)
     query: str = ""
+    # with a chat model: sentences it wrote that no passage supports (removed from ``text``), and
+    # citation markers it wrote that pointed at no passage
+    unsupported: list[str] = field(default_factory=list)
+    dropped_markers: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -4,8 +4,8 @@ import numpy as np
 
 from rag.grounding import (
     Term,
-    found_verbatim,
     fold,
+    found_verbatim,
     masked_questions,
     salient_terms,
     term_support,

@@ -1,0 +1,223 @@
+"""Answers written by a chat model from the retrieved passages, checked sentence by sentence.
+
+The model writes; the project decides what is cited (verify.py). Streaming is by sentence: a
+sentence is shown once it is complete and supported, so nothing unverified ever reaches the user.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+
+from rag import llm
+from rag.chunking import split_sentences
+from rag.documents import detect_language
+from rag.embedding import get_embedder
+from rag.extract import NOT_IN_DOCUMENTS, cite_group
+from rag.prompts import (
+    ANSWER_SYSTEM,
+    ANSWER_USER,
+    CONDENSE_SYSTEM,
+    CONDENSE_USER,
+    LANGUAGE_NAMES,
+    LANGUAGE_REMINDER,
+    NO_ANSWER,
+    PASSAGE,
+)
+from rag.retrieval import Candidate
+from rag.settings import Settings
+from rag.types import Answer, Citation
+from rag.verify import Claim, split_claims, verify_claims
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Prompt:
+    messages: list[dict[str, str]]
+    groups: list[Candidate]  # passage k of the prompt is groups[k - 1]
+    language: str
+
+
+def language_name(code: str) -> str:
+    return LANGUAGE_NAMES.get(code, code)
+
+
+def _shown(group: Candidate, language: str) -> Candidate:
+    """The translation of a group to show the model: the question's language when there is one."""
+    return next((c for c in [group, *group.members] if c.language == language), group)
+
+
+def build_prompt(question: str, language: str, groups: list[Candidate]) -> Prompt:
+    lines = []
+    for n, group in enumerate(groups, start=1):
+        shown = _shown(group, language)
+        others = sorted({c.language for c in [group, *group.members]} - {shown.language})
+        also = f"; also in {', '.join(others)}" if others else ""
+        lines.append(
+            PASSAGE.format(n=n, language=shown.language, also=also, text=" ".join(shown.text.split()))
+        )
+    messages = [
+        {"role": "system", "content": ANSWER_SYSTEM.format(language=language_name(language))},
+        {"role": "user", "content": ANSWER_USER.format(passages="\n".join(lines), question=question)},
+    ]
+    return Prompt(messages, groups, language)
+
+
+def condense(question: str, history: list[dict[str, str]], settings: Settings) -> str:
+    """A standalone version of a follow-up question, written by the model. Raises LLMError."""
+    turns = "\n".join(f"{m['role']}: {' '.join(m['content'].split())[:500]}" for m in history[-6:])
+    reply = llm.chat(
+        [
+            {"role": "system", "content": CONDENSE_SYSTEM},
+            {"role": "user", "content": CONDENSE_USER.format(history=turns, question=question)},
+        ],
+        settings,
+    )
+    standalone = " ".join(reply.split())[: settings.max_question_chars]
+    if not standalone:
+        raise llm.LLMError("empty rewrite")
+    return standalone
+
+
+def is_refusal(reply: str) -> bool:
+    return NO_ANSWER.lower().replace("_", "") in reply.lower().replace("_", "").replace(" ", "")
+
+
+def with_marker(sentence: str, n: int) -> str:
+    """``sentence`` with ``[n]`` before its closing punctuation: "... 2025 [1]." """
+    end = len(sentence.rstrip(".!?।;。！？"))
+    return f"{sentence[:end]} [{n}]{sentence[end:]}"
+
+
+class Assembler:
+    """Turns verified claims into the answer text and its citations, numbering cited sentences."""
+
+    def __init__(self, prompt: Prompt, means: dict[str, np.ndarray], settings: Settings) -> None:
+        self.prompt, self.means, self.settings = prompt, means, settings
+        self.citations: list[Citation] = []
+        self.numbers: dict[tuple[str, int], int] = {}
+        self.parts: list[str] = []
+        self.unsupported: list[str] = []
+        self.dropped_markers = 0
+        self.embedder = get_embedder(settings.embed_model)
+
+    def add(self, claims: list[Claim]) -> str:
+        """Verify ``claims``, keep the supported ones; returns the text they add to the answer."""
+        if not claims:
+            return ""
+        vecs = self.embedder.embed_queries([c.text for c in claims])
+        verify_claims(
+            claims,
+            self.prompt.groups,
+            vecs,
+            self.embedder.embed_queries,
+            self.means,
+            self.settings.claim_min_score,
+            self.settings.claim_term_margin,
+        )
+        added = []
+        for claim in claims:
+            self.dropped_markers += claim.dropped_markers
+            if claim.support is None:
+                logger.info("dropped an unsupported sentence (%s): %s", claim.reason, claim.text[:120])
+                self.unsupported.append(claim.text)
+                continue
+            chunk, i = claim.support
+            key = (chunk.chunk_id, i)
+            if key not in self.numbers:
+                self.numbers[key] = len(self.numbers) + 1
+                self.citations.extend(cite_group(chunk, i, self.means, self.settings, self.prompt.language))
+            piece = with_marker(claim.text, self.numbers[key])
+            self.parts.append(piece)
+            added.append(piece)
+        return " ".join(added)
+
+    def answer(self, query: str) -> Answer:
+        if not self.parts:
+            text = NOT_IN_DOCUMENTS.get(self.prompt.language, NOT_IN_DOCUMENTS["en"])
+            return Answer(
+                text=text,
+                answered=False,
+                query=query,
+                unsupported=self.unsupported,
+                dropped_markers=self.dropped_markers,
+            )
+        return Answer(
+            text=" ".join(self.parts),
+            answered=True,
+            citations=self.citations,
+            query=query,
+            unsupported=self.unsupported,
+            dropped_markers=self.dropped_markers,
+        )
+
+
+def _wrong_language(text: str, language: str) -> bool:
+    """Whether a reply of some length is plainly in another language than asked."""
+    if len(text) < 40 or language not in LANGUAGE_NAMES:
+        return False
+    return detect_language(text) != language
+
+
+def llm_answer(
+    question: str, query: str, prompt: Prompt, means: dict[str, np.ndarray], settings: Settings
+) -> Answer:
+    """Ask the model, verify its answer. Raises LLMError when the model fails."""
+    reply = llm.chat(prompt.messages, settings)
+    if not is_refusal(reply) and _wrong_language(reply, prompt.language):
+        logger.info("the model answered in another language than %s; asking again", prompt.language)
+        reminder = LANGUAGE_REMINDER.format(language=language_name(prompt.language))
+        reply = llm.chat(
+            [
+                *prompt.messages,
+                {"role": "assistant", "content": reply},
+                {"role": "user", "content": reminder},
+            ],
+            settings,
+        )
+    asm = Assembler(prompt, means, settings)
+    if is_refusal(reply):
+        return asm.answer(query)
+    asm.add(split_claims(reply, len(prompt.groups)))
+    return asm.answer(query)
+
+
+def stream_llm_answer(
+    question: str, query: str, prompt: Prompt, means: dict[str, np.ndarray], settings: Settings
+) -> Iterator[str | Answer]:
+    """Verified text pieces as the model writes them, then the Answer. Raises LLMError.
+
+    A sentence is held back until the next one starts (only then is it known to be complete),
+    verified, and shown or dropped.
+    """
+    asm = Assembler(prompt, means, settings)
+    buffer = ""
+    try:
+        for delta in llm.stream_chat(prompt.messages, settings):
+            buffer += delta
+            spans = split_sentences(buffer, 0, len(buffer))
+            if len(spans) < 2 or is_refusal(buffer):
+                continue
+            done = buffer[: spans[-1].start]
+            buffer = buffer[spans[-1].start :]
+            piece = asm.add(split_claims(done, len(prompt.groups)))
+            if piece:
+                yield piece + " "
+    except llm.LLMError as exc:
+        if not asm.parts:
+            raise
+        # part of the answer is out and verified: keep it, say the rest is missing
+        logger.warning("chat model failed mid-answer (%s): keeping the verified part", exc.cause)
+        partial = asm.answer(query)
+        partial.degraded = True
+        yield partial
+        return
+    if not is_refusal(buffer):
+        piece = asm.add(split_claims(buffer, len(prompt.groups)))
+        if piece:
+            yield piece
+    yield asm.answer(query)
