@@ -13,6 +13,7 @@ import numpy as np
 from rag import generate, llm
 from rag import indexing as _ingest
 from rag import retrieval as _retrieve
+from rag.documents import detect_language
 from rag.embedding import get_embedder
 from rag.extract import extractive_answer, is_relevant, question_language, refusal
 from rag.grounding import masked_questions, salient_terms, terms_to_test, ungrounded_terms
@@ -124,7 +125,7 @@ def grounded_groups(
     must contain the names verbatim: promoting it on the embedding test alone promoted chance matches
     ("Tokyo" -> a paragraph on Korea) in the gold set.
     """
-    terms = salient_terms(question)
+    terms = salient_terms(question, detect_language(question))
     if not leaders:
         return []
     best, rest = leaders[0], leaders[1 : settings.grounding_depth]
