@@ -16,10 +16,16 @@ from eval.gold import GOLD_FILE, load_gold
 from eval.score import ItemScore, score_item, summarise
 
 
-def run(gold: Path, settings_overrides: dict[str, object], progress: bool = True) -> dict[str, Any]:
+def run(
+    gold: Path, settings_overrides: dict[str, object], progress: bool = True, llm: bool = False
+) -> dict[str, Any]:
     import rag
 
     settings = rag.get_settings(**settings_overrides)
+    if llm and not settings.llm_model:
+        raise SystemExit("--llm needs a chat model: set RAG_LLM_MODEL and OPENAI_BASE_URL (see the README)")
+    if not llm:
+        settings = settings.model_copy(update={"llm_model": None})  # score the offline path
     items, texts = load_gold(gold, Path(settings.docs_dir))
     rag.ingest(settings=settings, progress=progress)
     cache: dict[str, str] = {}
@@ -42,8 +48,13 @@ def run(gold: Path, settings_overrides: dict[str, object], progress: bool = True
     for s in scores:
         by_lang[s.lang].append(s)
         by_kind[s.kind].append(s)
+    overall = summarise(scores)
+    if llm:
+        overall["degraded"] = sum(s.degraded for s in scores)
+        overall["model_sentences_dropped"] = sum(s.unsupported for s in scores)
+        overall["model_markers_dropped"] = sum(s.dropped_markers for s in scores)
     return {
-        "overall": summarise(scores),
+        "overall": overall,
         "by_lang": {k: summarise(v) for k, v in sorted(by_lang.items())},
         "by_kind": {k: summarise(v) for k, v in sorted(by_kind.items())},
         "failures": [s.__dict__ for s in scores if s.correct is False or s.refusal_ok is False],
@@ -79,6 +90,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--index", help="index folder (default: the configured RAG_INDEX_DIR)")
     parser.add_argument("--json", type=Path, help="write the full result here")
     parser.add_argument(
+        "--llm", action="store_true", help="score the chat-model path (RAG_LLM_MODEL must be set)"
+    )
+    parser.add_argument(
         "--set",
         action="append",
         default=[],
@@ -89,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
     overrides: dict[str, object] = dict(kv.split("=", 1) for kv in args.set)
     if args.index:
         overrides["index_dir"] = args.index
-    result = run(args.gold, overrides)
+    result = run(args.gold, overrides, llm=args.llm)
     rows = {
         "all": result["overall"],
         **{f"lang={k}": v for k, v in result["by_lang"].items()},

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from eval.gold import GoldItem, passage_span
+from rag.verify import numbers
 
 
 def normalise(text: str) -> str:
@@ -27,13 +28,25 @@ class ItemScore:
     citations_verbatim: int
     support_hit: bool | None
     latency_ms: float
+    degraded: bool = False
+    unsupported: int = 0  # model-written sentences the verifier removed
+    dropped_markers: int = 0  # model-written citation markers that pointed at no passage
     text: str = ""
     cited: list[str] = field(default_factory=list)
 
 
+def _alternative_found(alt: str, norm: str, answer_numbers: set[str]) -> bool:
+    """An alternative stands in the answer; one with numbers may be written with other separators
+    ("523.292" in a German source is "523,292" in an English answer)."""
+    if normalise(alt) in norm:
+        return True
+    wanted = numbers(alt)
+    return bool(wanted) and wanted <= answer_numbers
+
+
 def facts_found(item: GoldItem, text: str) -> bool:
-    norm = normalise(text)
-    return all(any(normalise(alt) in norm for alt in fact) for fact in item.expect)
+    norm, nums = normalise(text), numbers(text)
+    return all(any(_alternative_found(alt, norm, nums) for alt in fact) for fact in item.expect)
 
 
 def score_item(
@@ -60,6 +73,9 @@ def score_item(
         citations_verbatim=verbatim,
         support_hit=(supported > 0) if answerable else None,
         latency_ms=latency_ms,
+        degraded=bool(getattr(answer, "degraded", False)),
+        unsupported=len(getattr(answer, "unsupported", [])),
+        dropped_markers=int(getattr(answer, "dropped_markers", 0)),
         text=answer.text,
         cited=[f"{c.doc_id}:{c.start}-{c.end}" for c in answer.citations],
     )

@@ -62,11 +62,11 @@ def validate_history(history: Any) -> list[dict[str, str]]:
     return out
 
 
-def ensure_index(settings: Settings) -> None:
+def ensure_index(settings: Settings, progress: bool = False) -> None:
     """Build the index on first use, as DESIGN.md promises for ``ask``."""
     if get_store(settings).is_empty():
         logger.info("no index yet for %s: ingesting", settings.docs_dir)
-        _ingest.ingest(settings, progress=False)
+        _ingest.ingest(settings, progress=progress)
 
 
 def ingest(settings: Settings | None = None, progress: bool = True) -> IngestReport:

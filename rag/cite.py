@@ -41,3 +41,9 @@ def aligned_sentence(
         if x == i:
             return y
     return None
+
+
+def with_marker(sentence: str, n: int) -> str:
+    """``sentence`` with ``[n]`` before its closing punctuation: "... 2025 [1]." """
+    end = len(sentence.rstrip(".!?।;。！？"))
+    return f"{sentence[:end]} [{n}]{sentence[end:]}"

@@ -72,6 +72,10 @@ def main(argv: list[str] | None = None) -> int:
             report = api.ingest(settings)
             print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
         elif args.cmd == "ask":
+            api.validate_question(args.question, settings)
+            if api.get_store(settings).is_empty():
+                print(f"Indexing {settings.docs_dir} (first run only)...", file=sys.stderr)
+                api.ensure_index(settings, progress=sys.stderr.isatty())
             answer = api.ask(args.question, settings=settings)
             if args.json:
                 print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))

@@ -11,7 +11,7 @@ import logging
 
 import numpy as np
 
-from rag.cite import aligned_sentence, make_citation
+from rag.cite import aligned_sentence, make_citation, with_marker
 from rag.documents import detect_language
 from rag.retrieval import Candidate
 from rag.settings import Settings
@@ -99,5 +99,5 @@ def extractive_answer(
     for n, (cand, i) in enumerate(_pick_sentences(leaders, settings), start=1):
         group = cite_group(cand, i, means, settings, prefer)
         citations.extend(group)
-        parts.append(f"{group[0].quote} [{n}]")
+        parts.append(with_marker(group[0].quote, n))
     return Answer(text=" ".join(parts), answered=True, citations=citations, query=query)

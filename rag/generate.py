@@ -14,6 +14,7 @@ import numpy as np
 
 from rag import llm
 from rag.chunking import split_sentences
+from rag.cite import with_marker
 from rag.documents import detect_language
 from rag.embedding import get_embedder
 from rag.extract import NOT_IN_DOCUMENTS, cite_group
@@ -85,12 +86,6 @@ def condense(question: str, history: list[dict[str, str]], settings: Settings) -
 
 def is_refusal(reply: str) -> bool:
     return NO_ANSWER.lower().replace("_", "") in reply.lower().replace("_", "").replace(" ", "")
-
-
-def with_marker(sentence: str, n: int) -> str:
-    """``sentence`` with ``[n]`` before its closing punctuation: "... 2025 [1]." """
-    end = len(sentence.rstrip(".!?।;。！？"))
-    return f"{sentence[:end]} [{n}]{sentence[end:]}"
 
 
 class Assembler:
@@ -168,6 +163,7 @@ def llm_answer(
 ) -> Answer:
     """Ask the model, verify its answer. Raises LLMError when the model fails."""
     reply = llm.chat(prompt.messages, settings)
+    logger.debug("model reply: %s", reply)
     if not is_refusal(reply) and _wrong_language(reply, prompt.language):
         logger.info("the model answered in another language than %s; asking again", prompt.language)
         reminder = LANGUAGE_REMINDER.format(language=language_name(prompt.language))
@@ -179,6 +175,7 @@ def llm_answer(
             ],
             settings,
         )
+        logger.debug("model reply, asked again: %s", reply)
     asm = Assembler(prompt, means, settings)
     if is_refusal(reply):
         return asm.answer(query)
