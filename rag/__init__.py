@@ -17,6 +17,7 @@ from rag.types import (
     Citation,
     CitationsEvent,
     Disagreement,
+    DocumentInfo,
     Done,
     IngestReport,
     Passage,
@@ -25,27 +26,31 @@ from rag.types import (
 )
 
 if TYPE_CHECKING:
-    from rag.api import ask, ingest, retrieve, stream
+    from rag.api import add_documents, ask, document_text, documents, ingest, retrieve, stream
 
 __all__ = [
     "Answer",
     "Citation",
     "CitationsEvent",
     "Disagreement",
+    "DocumentInfo",
     "Done",
     "IngestReport",
     "Passage",
     "Settings",
     "StreamEvent",
     "TextDelta",
+    "add_documents",
     "ask",
+    "document_text",
+    "documents",
     "get_settings",
     "ingest",
     "retrieve",
     "stream",
 ]
 
-_LAZY = {"ask", "ingest", "retrieve", "stream"}
+_LAZY = {"add_documents", "ask", "document_text", "documents", "ingest", "retrieve", "stream"}
 
 
 def __getattr__(name: str) -> Any:

@@ -6,20 +6,31 @@ import logging
 import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from rag import generate, llm
+from rag import generate, library, llm
 from rag import indexing as _ingest
 from rag import retrieval as _retrieve
 from rag.documents import detect_language
 from rag.embedding import get_embedder
 from rag.extract import extractive_answer, is_relevant, question_language, refusal
 from rag.grounding import masked_questions, salient_terms, terms_to_test, ungrounded_terms
+from rag.library import AddReport
 from rag.settings import Settings, get_settings
 from rag.store import get_store
-from rag.types import Answer, CitationsEvent, Done, IngestReport, Passage, StreamEvent, TextDelta
+from rag.types import (
+    Answer,
+    CitationsEvent,
+    DocumentInfo,
+    Done,
+    IngestReport,
+    Passage,
+    StreamEvent,
+    TextDelta,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -172,7 +183,7 @@ def _retrieve_for(question: str, history: Any, settings: Settings) -> Retrieved:
         _retrieve.search(qvec, settings, store), settings.group_threshold, store
     )
     grounded = grounded_groups(standalone or q, qvec, prev, leaders, settings)
-    language = question_language(q, {c.language for c in leaders})
+    language = settings.answer_language or question_language(q, {c.language for c in leaders})
     return Retrieved(q, query, language, grounded, store.stats().sentence_mean)
 
 
@@ -240,3 +251,36 @@ def _events(r: Retrieved, s: Settings) -> Iterator[StreamEvent]:
         yield TextDelta(answer.text)
     yield CitationsEvent(answer.citations, answer.disagreements)
     yield Done(answer)
+
+
+def documents(settings: Settings | None = None) -> list[DocumentInfo]:
+    """The indexed documents: id, language and number of chunks."""
+    s = _settings(settings)
+    return [
+        DocumentInfo(doc_id=k, language=str(v["language"]), chunks=int(v["chunks"]))
+        for k, v in sorted(get_store(s).documents().items())
+    ]
+
+
+def document_text(doc_id: str, settings: Settings | None = None) -> str:
+    """The text of an indexed document as read (citations are offsets into it).
+
+    Only files inside the docs folder are read: an id that leads elsewhere is a ValueError.
+    """
+    s = _settings(settings)
+    root = Path(s.docs_dir).resolve()
+    path = (root / doc_id).resolve()
+    if not path.is_relative_to(root) or not path.is_file():
+        raise ValueError(f"no document {doc_id!r} in {root}")
+    return path.read_bytes().decode("utf-8")
+
+
+def add_documents(
+    files: list[str | Path], settings: Settings | None = None, progress: bool = False
+) -> AddReport:
+    """Check and copy files into the docs folder, then index them. Nothing is overwritten."""
+    s = _settings(settings)
+    report = library.add_documents([Path(f) for f in files], s)
+    if report.added:
+        _ingest.ingest(s, progress=progress)
+    return report

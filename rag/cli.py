@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from typing import Any
 
@@ -59,7 +60,14 @@ def main(argv: list[str] | None = None) -> int:
     p_ret.add_argument("question")
     p_ret.add_argument("-k", type=int, default=None)
     p_ret.add_argument("--json", action="store_true")
+    p_ui = sub.add_parser("ui", help="start the web UI (python -m ui)")
+    p_ui.add_argument("--host", default=None)
+    p_ui.add_argument("--port", default=None)
     args = parser.parse_args(argv)
+    if args.cmd == "ui":
+        # the UI is a layer above the library: run it as its own program, never import it from here
+        extra = [a for k in ("host", "port") if getattr(args, k) for a in (f"--{k}", str(getattr(args, k)))]
+        os.execv(sys.executable, [sys.executable, "-m", "ui", *extra])
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(message)s"
     )

@@ -93,7 +93,7 @@ def extractive_answer(
 ) -> Answer:
     if not leaders or not is_relevant(leaders[0], settings):
         return refusal(question, query)
-    prefer = question_language(question, {c.language for c in leaders})
+    prefer = settings.answer_language or question_language(question, {c.language for c in leaders})
     citations: list[Citation] = []
     parts: list[str] = []
     for n, (cand, i) in enumerate(_pick_sentences(leaders, settings), start=1):

@@ -49,6 +49,8 @@ class Settings(BaseSettings):
     grounding_margin: float = 0.003
     grounding_depth: int = 3
     answer_max_sentences: int = 2
+    # ISO 639-1 code of the answer's language (chat model; translations shown first); None = the question's
+    answer_language: str | None = None
     max_question_chars: int = 2000
     max_file_bytes: int = 20_000_000
 

@@ -63,6 +63,13 @@ class Passage:
         return asdict(self)
 
 
+@dataclass(frozen=True)
+class DocumentInfo:
+    doc_id: str
+    language: str
+    chunks: int
+
+
 @dataclass
 class IngestReport:
     docs_dir: str

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import socket
 from pathlib import Path
 
 import pytest
@@ -43,3 +44,19 @@ def seed_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     settings = Settings(docs_dir=docs, index_dir=root / "index")
     rag.ingest(settings=settings, progress=False)
     return settings
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def app_url(seed_settings):
+    from ui.app import launch
+
+    port = _free_port()
+    demo = launch(seed_settings, "127.0.0.1", port, prevent_thread_lock=True)
+    yield f"http://127.0.0.1:{port}/"
+    demo.close()

@@ -1,1 +1,1 @@
-"""The Gradio UI (a thin layer over ``rag``): not built yet, see the UI issue."""
+"""The Gradio UI: a thin layer over ``rag`` (``python -m ui`` or ``rag ui``)."""
