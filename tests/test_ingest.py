@@ -91,3 +91,31 @@ def test_changing_chunking_uses_another_collection(docs, hash_settings):
     one = rag.ingest(settings=hash_settings, progress=False)
     two = rag.ingest(settings=hash_settings.model_copy(update={"chunk_max_chars": 40}), progress=False)
     assert one.collection != two.collection and two.added == ["a.txt"]
+
+
+def test_adding_documents_checks_them_and_never_overwrites(docs, hash_settings, tmp_path):
+    (docs / "a.txt").write_text(A)
+    rag.ingest(settings=hash_settings, progress=False)
+    incoming = tmp_path / "incoming"
+    incoming.mkdir()
+    (incoming / "a.txt").write_text("A different text under a taken name.\n")
+    (incoming / "b.md").write_text(B)
+    (incoming / "blob.txt").write_bytes(b"\x00\x01binary")
+    (incoming / "notes.pdf").write_bytes(b"%PDF-1.7")
+    report = rag.add_documents(sorted(incoming.iterdir()), settings=hash_settings)
+    assert report.added == ["b.md"]
+    assert set(report.refused) == {"a.txt", "blob.txt", "notes.pdf"}
+    assert "already in the folder" in report.refused["a.txt"]
+    assert (docs / "a.txt").read_text() == A  # untouched
+    assert set(get_store(hash_settings).documents()) == {"a.txt", "b.md"}  # and indexed
+    again = rag.add_documents([incoming / "b.md"], settings=hash_settings)
+    assert again.already_there == ["b.md"] and again.added == []
+
+
+def test_an_uploaded_name_cannot_climb_out_of_the_docs_folder():
+    from rag.library import safe_name
+
+    assert safe_name("../../etc/passwd.txt") == "passwd.txt"
+    assert safe_name("..\\..\\x.md") == "x.md"
+    assert safe_name(".hidden.txt") == "hidden.txt"
+    assert safe_name("Hà Nội notes.txt") == "Hà Nội notes.txt"
