@@ -158,29 +158,40 @@ def _wrong_language(text: str, language: str) -> bool:
     return detect_language(text) != language
 
 
+def _verified(
+    reply: str, query: str, prompt: Prompt, means: dict[str, np.ndarray], settings: Settings
+) -> Answer:
+    asm = Assembler(prompt, means, settings)
+    if not is_refusal(reply):
+        asm.add(split_claims(reply, len(prompt.groups)))
+    return asm.answer(query)
+
+
 def llm_answer(
     question: str, query: str, prompt: Prompt, means: dict[str, np.ndarray], settings: Settings
 ) -> Answer:
     """Ask the model, verify its answer. Raises LLMError when the model fails."""
     reply = llm.chat(prompt.messages, settings)
     logger.debug("model reply: %s", reply)
-    if not is_refusal(reply) and _wrong_language(reply, prompt.language):
-        logger.info("the model answered in another language than %s; asking again", prompt.language)
-        reminder = LANGUAGE_REMINDER.format(language=language_name(prompt.language))
-        reply = llm.chat(
-            [
-                *prompt.messages,
-                {"role": "assistant", "content": reply},
-                {"role": "user", "content": reminder},
-            ],
-            settings,
-        )
-        logger.debug("model reply, asked again: %s", reply)
-    asm = Assembler(prompt, means, settings)
-    if is_refusal(reply):
-        return asm.answer(query)
-    asm.add(split_claims(reply, len(prompt.groups)))
-    return asm.answer(query)
+    answer = _verified(reply, query, prompt, means, settings)
+    if not answer.answered or not _wrong_language(reply, prompt.language):
+        return answer
+    logger.info("the model answered in another language than %s; asking again", prompt.language)
+    reminder = LANGUAGE_REMINDER.format(language=language_name(prompt.language))
+    messages = [
+        *prompt.messages,
+        {"role": "assistant", "content": reply},
+        {"role": "user", "content": reminder},
+    ]
+    try:
+        again = llm.chat(messages, settings)
+    except llm.LLMError as exc:
+        logger.info("asking again failed (%s); keeping the first answer", exc.cause)
+        return answer
+    logger.debug("model reply, asked again: %s", again)
+    second = _verified(again, query, prompt, means, settings)
+    # a small model asked again sometimes refuses: a verified answer in another language is better
+    return second if second.answered else answer
 
 
 def stream_llm_answer(

@@ -169,3 +169,14 @@ def test_a_follow_up_is_condensed_by_the_model_before_retrieval(seed_settings, f
     assert "Rewrite" in fake.requests[0]["messages"][0]["content"]
     assert answer.query == "What did Hanoi sign with the UNDP?"
     assert answer.answered and any("UNDP" in c.quote for c in answer.citations)
+
+
+def test_a_refusal_when_asked_again_for_the_language_keeps_the_first_verified_answer(seed_settings, fake):
+    german = (
+        "Am 6. März 2025 unterzeichneten Hanoi und Sankt Petersburg ein Kooperationsabkommen "
+        "über Handel, Wirtschaft, Wissenschaft und Technologie [1]."
+    )
+    fake.script = [Step(text=german), Step(text="NOT_IN_DOCUMENTS")]
+    answer = rag.ask(Q, settings=_settings(seed_settings, fake.base_url))
+    assert len(fake.requests) == 2
+    assert answer.answered and answer.text.startswith("Am 6. März 2025")
