@@ -98,6 +98,10 @@ def main(argv: list[str] | None = None) -> int:
     except (ValueError, RuntimeError, OSError) as exc:
         print(f"rag: {exc}", file=sys.stderr)
         return 2
+    except Exception as exc:  # e.g. an index Chroma cannot read: a message, the details with -v
+        logging.getLogger(__name__).debug("unexpected error", exc_info=True)
+        print(f"rag: {type(exc).__name__}: {exc} (run with -v for details)", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -58,3 +58,12 @@ def test_control_characters_are_removed_from_a_question():
 def test_malformed_history_is_refused(history):
     with pytest.raises(ValueError, match="history"):
         validate_history(history)
+
+
+def test_the_cli_answers_bad_input_with_a_message_and_exit_code(tmp_path, capsys):
+    from rag.cli import main
+
+    code = main(["--docs", str(tmp_path / "missing"), "--index", str(tmp_path / "idx"), "ask", "Hanoi?"])
+    assert code == 2 and "does not exist" in capsys.readouterr().err
+    code = main(["--docs", str(tmp_path), "ask", "   "])
+    assert code == 2 and "empty" in capsys.readouterr().err
