@@ -61,7 +61,7 @@ def build_nodes(doc: Document, chunks: list[Chunk], settings: Settings) -> tuple
     source = {NodeRelationship.SOURCE: RelatedNodeInfo(node_id=doc.doc_id)}
     nodes: list[Any] = []
     texts: list[str] = []
-    base = {"doc_id": doc.doc_id, "language": doc.language, "doc_sha": doc.sha256}
+    base = {"doc_id": doc.doc_id, "language": doc.language, "doc_sha": doc.sha256, "doc_chunks": len(chunks)}
     for ci, chunk in enumerate(chunks):
         chunk_id = record_id(doc, CHUNK, chunk.start, chunk.end)
         sentences = [(sp.start, sp.end) for sp in chunk.sentences]
@@ -100,7 +100,10 @@ def build_nodes(doc: Document, chunks: list[Chunk], settings: Settings) -> tuple
             # must still match a question about Hanoi (measured on the seeds: 0.78 -> 0.84)
             is_header = s == doc.segments[0][0]
             texts.append(doc.text[s:e] if is_header or not header else f"{header}\n{doc.text[s:e]}")
-    return nodes, texts
+    # sentences first, chunks last: writes go in order, so a document whose chunks are all stored
+    # has all its sentences too (an ingest killed half-way is found and redone, see Store.documents)
+    order = sorted(range(len(nodes)), key=lambda n: nodes[n].metadata["kind"] == CHUNK)
+    return [nodes[n] for n in order], [texts[n] for n in order]
 
 
 def scan_folder(settings: Settings) -> tuple[dict[str, Path], Path]:
@@ -131,9 +134,12 @@ def ingest(settings: Settings, progress: bool = True, lock_wait: float = 600.0) 
             store.delete_document(doc_id)
             report.removed.append(doc_id)
             changed = True
-        if changed or not _stats_present(store):
-            store.save_stats(store.compute_stats())
-    report.chunks_total = sum(d["chunks"] for d in store.documents().values())
+        now = store.documents()
+        key = documents_key(now)
+        # also after an ingest that was killed before it saved them: the stats name the documents they cover
+        if changed or store.saved_stats_key() != key:
+            store.save_stats(store.compute_stats(key))
+    report.chunks_total = sum(d["chunks"] for d in now.values())
     report.seconds = round(time.perf_counter() - t0, 3)
     if not report.chunks_total:
         raise DocsFolderError(
@@ -151,8 +157,10 @@ def ingest(settings: Settings, progress: bool = True, lock_wait: float = 600.0) 
     return report
 
 
-def _stats_present(store: Store) -> bool:
-    return store._sidecar("stats.json").exists()
+def documents_key(docs: dict[str, dict[str, Any]]) -> str:
+    """A short hash of which document versions are indexed."""
+    blob = json.dumps(sorted((k, v["sha256"], v["chunks"]) for k, v in docs.items()))
+    return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
 def _write_changes(
@@ -174,7 +182,7 @@ def _write_changes(
             report.skipped[doc_id] = str(exc)
             continue
         old = indexed.get(doc_id)
-        if old and old["sha256"] == doc.sha256:
+        if old and old["sha256"] == doc.sha256 and old["complete"]:
             report.unchanged.append(doc_id)
             continue
         bar.set_postfix_str(doc_id[-30:])

@@ -12,6 +12,7 @@ import json
 import logging
 import os
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -45,12 +46,14 @@ class LanguageStats:
     chunk_mean: dict[str, np.ndarray]
     sentence_mean: dict[str, np.ndarray]
     chunk_count: dict[str, int]
+    docs_key: str = ""  # which document versions these were computed from
 
     def to_json(self) -> dict[str, Any]:
         return {
             "chunk_mean": {k: v.tolist() for k, v in self.chunk_mean.items()},
             "sentence_mean": {k: v.tolist() for k, v in self.sentence_mean.items()},
             "chunk_count": self.chunk_count,
+            "docs_key": self.docs_key,
         }
 
     @classmethod
@@ -58,7 +61,12 @@ class LanguageStats:
         def arr(d: dict[str, list[float]]) -> dict[str, np.ndarray]:
             return {k: np.asarray(v, dtype=np.float32) for k, v in d.items()}
 
-        return cls(arr(data["chunk_mean"]), arr(data["sentence_mean"]), dict(data["chunk_count"]))
+        return cls(
+            arr(data["chunk_mean"]),
+            arr(data["sentence_mean"]),
+            dict(data["chunk_count"]),
+            str(data.get("docs_key", "")),
+        )
 
 
 class Store:
@@ -73,22 +81,52 @@ class Store:
         self.name = settings.collection_name()
         chroma_settings = ChromaSettings(anonymized_telemetry=False)
         if settings.chroma_host:
-            client = chromadb.HttpClient(
-                host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings
-            )
             self.local_dir: Path | None = None
         else:
             self.local_dir = Path(settings.index_dir)
             self.local_dir.mkdir(parents=True, exist_ok=True)
-            client = chromadb.PersistentClient(path=str(self.local_dir / "chroma"), settings=chroma_settings)
+        self.rebuilt_from: Path | None = None
+        try:
+            client, self.collection = self._open(chromadb, chroma_settings)
+        except Exception as exc:
+            if self.local_dir is None:
+                raise IndexError_(f"cannot use the Chroma server at {settings.chroma_host}: {exc}") from exc
+            # a corrupt or version-mismatched index: keep it aside (nothing is deleted), start afresh;
+            # the next ask or ingest rebuilds it from the documents
+            broken = self.local_dir / f"chroma.broken-{time.strftime('%Y%m%d-%H%M%S')}"
+            (self.local_dir / "chroma").rename(broken)
+            for sidecar in self.local_dir.glob(f"{self.name}.stats.json"):
+                sidecar.unlink()
+            logger.warning(
+                "the index in %s could not be opened (%s); moved it to %s and rebuilding",
+                self.local_dir,
+                exc,
+                broken.name,
+            )
+            self.rebuilt_from = broken
+            # Chroma keeps one client per path in the process: forget the broken one
+            from chromadb.api.client import SharedSystemClient
+
+            SharedSystemClient.clear_system_cache()
+            client, self.collection = self._open(chromadb, chroma_settings)
         self.client = client
-        self.collection = client.get_or_create_collection(
-            self.name, metadata={"hnsw:space": "cosine", "fingerprint": settings.fingerprint()}
-        )
         self.vector_store = ChromaVectorStore(chroma_collection=self.collection)
         self._stats: LanguageStats | None = None
         self._stats_lock = threading.Lock()
         self._seen_records = False
+
+    def _open(self, chromadb: Any, chroma_settings: Any) -> tuple[Any, Any]:
+        if self.local_dir is None:
+            client = chromadb.HttpClient(
+                host=self.settings.chroma_host, port=self.settings.chroma_port, settings=chroma_settings
+            )
+        else:
+            client = chromadb.PersistentClient(path=str(self.local_dir / "chroma"), settings=chroma_settings)
+        collection = client.get_or_create_collection(
+            self.name, metadata={"hnsw:space": "cosine", "fingerprint": self.settings.fingerprint()}
+        )
+        collection.count()  # touches the storage: a broken index fails here, not mid-question
+        return client, collection
 
     # -- paths -------------------------------------------------------------------------------
     def _sidecar(self, suffix: str) -> Path:
@@ -128,9 +166,17 @@ class Store:
         for meta in got["metadatas"] or []:
             d = docs.setdefault(
                 str(meta["doc_id"]),
-                {"sha256": meta["doc_sha"], "language": meta["language"], "chunks": 0},
+                {
+                    "sha256": meta["doc_sha"],
+                    "language": meta["language"],
+                    "chunks": 0,
+                    "expected": int(meta.get("doc_chunks", 0)),
+                },
             )
             d["chunks"] += 1
+        for d in docs.values():
+            # chunks are written last, after their sentences: all chunks there = the document is whole
+            d["complete"] = d["chunks"] == d["expected"]
         return docs
 
     def embeddings(self, ids: list[str]) -> dict[str, np.ndarray]:
@@ -182,7 +228,13 @@ class Store:
             return self._stats
 
     # -- writing -----------------------------------------------------------------------------
-    def compute_stats(self) -> LanguageStats:
+    def saved_stats_key(self) -> str | None:
+        try:
+            return str(json.loads(self._sidecar("stats.json").read_text()).get("docs_key", ""))
+        except (OSError, ValueError):
+            return None
+
+    def compute_stats(self, docs_key: str = "") -> LanguageStats:
         sums: dict[str, dict[str, np.ndarray]] = {CHUNK: {}, SENTENCE: {}}
         counts: dict[str, dict[str, int]] = {CHUNK: {}, SENTENCE: {}}
         total = self.count()
@@ -205,6 +257,7 @@ class Store:
                 k: (v / counts[SENTENCE][k]).astype(np.float32) for k, v in sums[SENTENCE].items()
             },
             chunk_count=counts[CHUNK],
+            docs_key=docs_key,
         )
         return stats
 
