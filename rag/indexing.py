@@ -191,12 +191,16 @@ def _write_changes(
         vectors = embedder.embed_passages(texts)
         for node, vec in zip(nodes, vectors, strict=True):
             node.embedding = vec.tolist()
+        if old and old["sha256"] == doc.sha256:
+            store.delete_document(doc_id)  # a half-written copy of this very version: nothing to keep
+        # the new version goes in before the old one goes out: a write that fails (disk full) leaves
+        # the previous version answering
+        store.add(nodes)
         if old:
-            store.delete_document(doc_id)
+            store.delete_document(doc_id, keep_sha=doc.sha256)
             report.updated.append(doc_id)
         else:
             report.added.append(doc_id)
-        store.add(nodes)
         report.chunks_written += len(chunks)
         changed = True
     return changed

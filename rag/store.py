@@ -160,12 +160,14 @@ class Store:
         return not self._seen_records
 
     def documents(self) -> dict[str, dict[str, Any]]:
-        """doc_id -> {sha256, language, chunks} for every indexed document."""
+        """doc_id -> {sha256, language, chunks, complete} for every indexed document."""
         got = self.collection.get(where={"kind": CHUNK}, include=["metadatas"])
         docs: dict[str, dict[str, Any]] = {}
+        shas: dict[str, set[str]] = {}
         for meta in got["metadatas"] or []:
+            doc_id = str(meta["doc_id"])
             d = docs.setdefault(
-                str(meta["doc_id"]),
+                doc_id,
                 {
                     "sha256": meta["doc_sha"],
                     "language": meta["language"],
@@ -174,9 +176,13 @@ class Store:
                 },
             )
             d["chunks"] += 1
-        for d in docs.values():
-            # chunks are written last, after their sentences: all chunks there = the document is whole
-            d["complete"] = d["chunks"] == d["expected"]
+            shas.setdefault(doc_id, set()).add(str(meta["doc_sha"]))
+        for doc_id, d in docs.items():
+            # chunks are written last, after their sentences: all chunks there = the document is whole;
+            # two versions side by side = an update that stopped half-way
+            d["complete"] = d["chunks"] == d["expected"] and len(shas[doc_id]) == 1
+            if len(shas[doc_id]) > 1:
+                d["sha256"] = ""
         return docs
 
     def embeddings(self, ids: list[str]) -> dict[str, np.ndarray]:
@@ -272,8 +278,12 @@ class Store:
     def add(self, nodes: list[Any]) -> None:
         self.vector_store.add(nodes)
 
-    def delete_document(self, doc_id: str) -> None:
-        self.collection.delete(where={"doc_id": doc_id})
+    def delete_document(self, doc_id: str, keep_sha: str | None = None) -> None:
+        """Delete a document's records (those of every version but ``keep_sha``, if given)."""
+        where: dict[str, Any] = {"doc_id": doc_id}
+        if keep_sha:
+            where = {"$and": [where, {"doc_sha": {"$ne": keep_sha}}]}
+        self.collection.delete(where=where)
         self._seen_records = False
 
 

@@ -123,3 +123,27 @@ def test_a_second_writer_waits_then_is_refused_with_a_message(docs, hash_setting
         holder.kill()
         holder.wait()
     assert rag.ingest(settings=hash_settings, progress=False).unchanged  # and the index is intact
+
+
+def test_disk_full_during_an_update_keeps_the_previous_version_answering(docs, hash_settings, monkeypatch):
+    import errno
+
+    from rag.store import Store
+
+    (docs / "a.txt").write_text("Hanoi signed an agreement with Saint Petersburg in March 2025.\n")
+    rag.ingest(settings=hash_settings, progress=False)
+    (docs / "a.txt").write_text("Hanoi signed an agreement with the UNDP in September 2025.\n")
+
+    def full(self, nodes):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(Store, "add", full)
+    with pytest.raises(OSError, match="No space left"):
+        rag.ingest(settings=hash_settings, progress=False)
+    answer = rag.ask("Saint Petersburg agreement", settings=hash_settings)
+    assert answer.answered and "Petersburg" in answer.citations[0].quote
+    monkeypatch.undo()
+    report = rag.ingest(settings=hash_settings, progress=False)  # space again: the update goes through
+    assert report.updated == ["a.txt"]
+    texts = get_store(hash_settings).collection.get(include=["documents"])["documents"]
+    assert not any("Petersburg" in t for t in texts)
