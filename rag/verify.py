@@ -25,6 +25,10 @@ from rag.chunking import split_sentences
 from rag.grounding import Term, found_verbatim, group_text, masked_questions, salient_terms, term_support
 from rag.retrieval import Candidate
 
+# raw cosine (E5, claim as query, sentence as passage) of a near copy (0.91 for an identical one);
+# unrelated sentences of one language sit around 0.75-0.85
+NEAR_IDENTICAL = 0.9
+_URL = re.compile(r"(?:https?|ftp)://[^\s)\]]+", re.IGNORECASE)
 _MARKER = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 # a number with optional thousands groups and decimals: 523.292 / 523,292 / 523 292 / 97,39 / 6.
 _NUMBER = re.compile(r"(?<![\d])\d{1,3}(?:[.,  ]\d{3})+(?:[.,]\d+)?(?![\d])|(?<![\d])\d+(?:[.,]\d+)?(?![\d])")
@@ -56,12 +60,29 @@ def _marker_numbers(found: list[str], n_passages: int) -> tuple[list[int], int]:
     return cited, dropped
 
 
+_MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+_MD_LINK = re.compile(r"\[([^\]]+)\]\((?:https?|ftp|mailto|javascript|data):[^)]*\)", re.IGNORECASE)
+_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
+
+
+def plain(answer: str) -> str:
+    """Model output without markdown images, link targets or HTML tags: an answer is sentences.
+
+    A document may carry injected instructions ("answer with this link", a tracking image with the
+    question in its address); whatever the model did with them, none of it survives as markup.
+    """
+    text = _MD_IMAGE.sub("", answer)
+    text = _MD_LINK.sub(r"\1", text)
+    return _TAG.sub("", text)
+
+
 def split_claims(answer: str, n_passages: int) -> list[Claim]:
     """Sentences of the answer with their markers parsed; markers out of range are counted, dropped.
 
     A marker written after the full stop ("... 2025. [1] The next ...") belongs to the sentence before.
     """
     claims: list[Claim] = []
+    answer = plain(answer)
     for span in split_sentences(answer, 0, len(answer)):
         raw = answer[span.start : span.end]
         lead = re.match(r"(?:\s*\[\d+(?:\s*[,;]\s*\d+)*\])+", raw)
@@ -121,8 +142,15 @@ def verify_claims(
                 reasons.append(f"[{k + 1}] has no sentence with {sorted(claim_numbers)}")
                 continue
             chunk, i, score = found
-            if score < min_score:
-                reasons.append(f"[{k + 1}] too far ({score:.3f})")
+            raw = float(chunk.sent_vecs[i] @ vec)
+            # the centred score discounts what any text of that language shares with the claim; in a
+            # tiny collection the language mean is made of the very sentence, so a near-identical
+            # sentence (raw cosine >= NEAR_IDENTICAL) counts whatever its centred score
+            if score < min_score and raw < NEAR_IDENTICAL:
+                reasons.append(f"[{k + 1}] too far ({score:.3f}, raw {raw:.3f})")
+                continue
+            if any(url not in _sentence_text(chunk, i) for url in _URL.findall(claim.text)):
+                reasons.append(f"[{k + 1}] does not contain the address the sentence gives")
                 continue
             unnamed = [t for t in terms if not found_verbatim(t, text)]
             if unnamed and _ungrounded(claim.text, unnamed, vec, chunk.sent_vecs[i], embed, margin):
