@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -14,13 +13,9 @@ import pytest
 
 import rag
 
+from .conftest import _free_port
+
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture
