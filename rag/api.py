@@ -98,17 +98,20 @@ def _previous_question(history: list[dict[str, str]], settings: Settings) -> str
     return previous[-1][: settings.max_question_chars] if previous else None
 
 
-def _embed(texts: list[str], prev: np.ndarray | None, settings: Settings) -> np.ndarray:
+def _mixed(vecs: np.ndarray, prev: np.ndarray | None) -> np.ndarray:
     """Question vectors; for a follow-up, mixed with the previous question's vector.
 
     Offline there is no model to rewrite "And with UNDP?"; the previous question's vector, at
     ``HISTORY_WEIGHT``, carries the topic the follow-up leaves out.
     """
-    vecs = get_embedder(settings.embed_model).embed_queries(texts)
-    if prev is not None:
-        vecs = vecs + HISTORY_WEIGHT * prev
-        vecs = vecs / np.linalg.norm(vecs, axis=1, keepdims=True)
-    return vecs
+    if prev is None:
+        return vecs
+    vecs = vecs + HISTORY_WEIGHT * prev
+    return vecs / np.linalg.norm(vecs, axis=1, keepdims=True)
+
+
+def _embed(texts: list[str], prev: np.ndarray | None, settings: Settings) -> np.ndarray:
+    return _mixed(get_embedder(settings.embed_model).embed_queries(texts), prev)
 
 
 def _question_vector(
@@ -118,9 +121,8 @@ def _question_vector(
     prev = _previous_question(history, settings)
     if not prev:
         return _embed([question], None, settings)[0], None, question
-    both = get_embedder(settings.embed_model).embed_queries([question, prev])
-    qvec = both[0] + HISTORY_WEIGHT * both[1]
-    return qvec / np.linalg.norm(qvec), both[1], f"{prev} / {question}"
+    both = get_embedder(settings.embed_model).embed_queries([question, prev])  # one call for both
+    return _mixed(both[:1], both[1])[0], both[1], f"{prev} / {question}"
 
 
 def grounded_groups(

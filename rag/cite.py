@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from rag.retrieval import Candidate, mutual_pairs
+from rag.retrieval import Candidate, centred, mutual_pairs
 from rag.types import Citation
 
 
@@ -22,11 +22,6 @@ def make_citation(c: Candidate, start: int, end: int, group: str | None) -> Cita
     return Citation(doc_id=c.doc_id, quote=quote, start=start, end=end, language=c.language, group=group)
 
 
-def _centred_rows(vecs: np.ndarray, mean: np.ndarray | None) -> np.ndarray:
-    out = vecs - mean if mean is not None else vecs.copy()
-    return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-9)
-
-
 def aligned_sentence(
     leader: Candidate, i: int, member: Candidate, means: dict[str, np.ndarray], threshold: float
 ) -> int | None:
@@ -35,8 +30,8 @@ def aligned_sentence(
     Sentences are matched inside the two aligned chunks, as mutual nearest neighbours with each
     language's mean taken out (the same test that grouped the chunks).
     """
-    a = _centred_rows(leader.sent_vecs, means.get(leader.language))
-    b = _centred_rows(member.sent_vecs, means.get(member.language))
+    a = centred(leader.sent_vecs, [means.get(leader.language)] * len(leader.sent_vecs))
+    b = centred(member.sent_vecs, [means.get(member.language)] * len(member.sent_vecs))
     for x, y in mutual_pairs(a, b, threshold):
         if x == i:
             return y

@@ -139,7 +139,8 @@ def _score_sentences(cands: list[Candidate], qvec: np.ndarray, store: Store, wei
         c.score += weight * float(c.sent_scores.max())
 
 
-def _centred(vecs: np.ndarray, means: list[np.ndarray | None]) -> np.ndarray:
+def centred(vecs: np.ndarray, means: list[np.ndarray | None]) -> np.ndarray:
+    """Rows of ``vecs`` with their language's mean taken out, unit length."""
     out = np.vstack([v - m if m is not None else v for v, m in zip(vecs, means, strict=True)])
     return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-9)
 
@@ -163,7 +164,7 @@ def group_translations(cands: list[Candidate], threshold: float, store: Store) -
     """
     stats = store.stats()
     vecs = (
-        _centred(np.vstack([c.vec for c in cands]), [stats.chunk_mean.get(c.language) for c in cands])
+        centred(np.vstack([c.vec for c in cands]), [stats.chunk_mean.get(c.language) for c in cands])
         if cands
         else np.zeros((0, 0))
     )

@@ -85,7 +85,6 @@ class Store:
         else:
             self.local_dir = Path(settings.index_dir)
             self.local_dir.mkdir(parents=True, exist_ok=True)
-        self.rebuilt_from: Path | None = None
         try:
             client, self.collection = self._open(chromadb, chroma_settings)
         except Exception as exc:
@@ -103,7 +102,6 @@ class Store:
                 exc,
                 broken.name,
             )
-            self.rebuilt_from = broken
             # Chroma keeps one client per path in the process: forget the broken one
             from chromadb.api.client import SharedSystemClient
 
@@ -189,9 +187,7 @@ class Store:
         if not ids:
             return {}
         got = self.collection.get(ids=ids, include=["embeddings"])
-        embs = got["embeddings"]
-        if embs is None:
-            raise IndexError_("the index returned no vectors: delete the index folder and run ingest again")
+        embs = _vectors(got)
         return {i: np.asarray(embs[n], dtype=np.float32) for n, i in enumerate(got["ids"])}
 
     def nearest(self, vector: np.ndarray, n: int, where: dict[str, Any]) -> list[tuple[str, float]]:
@@ -213,9 +209,7 @@ class Store:
         if not ids:
             return {}
         got = self.collection.get(ids=ids, include=["metadatas", "documents", "embeddings"])
-        embs = got["embeddings"]
-        if embs is None:
-            raise IndexError_("the index returned no vectors: delete the index folder and run ingest again")
+        embs = _vectors(got)
         metas, docs = got["metadatas"] or [], got["documents"] or []
         return {
             i: Record(docs[n] or "", dict(metas[n] or {}), np.asarray(embs[n], dtype=np.float32))
@@ -247,11 +241,7 @@ class Store:
         page = 5000
         for offset in range(0, total, page):
             got = self.collection.get(include=["embeddings", "metadatas"], limit=page, offset=offset)
-            embs = got["embeddings"]
-            if embs is None:
-                raise IndexError_(
-                    "the index returned no vectors: delete the index folder and run ingest again"
-                )
+            embs = _vectors(got)
             for meta, emb in zip(got["metadatas"] or [], embs, strict=True):
                 kind, lang = str(meta["kind"]), str(meta["language"])
                 vec = np.asarray(emb, dtype=np.float64)
@@ -285,6 +275,14 @@ class Store:
             where = {"$and": [where, {"doc_sha": {"$ne": keep_sha}}]}
         self.collection.delete(where=where)
         self._seen_records = False
+
+
+def _vectors(got: Any) -> Any:
+    """The embeddings of a Chroma ``get``; their absence means an index we cannot trust."""
+    embs = got["embeddings"]
+    if embs is None:
+        raise IndexError_("the index returned no vectors: delete the index folder and run ingest again")
+    return embs
 
 
 _STORES: dict[tuple[str, str, str | None, int], Store] = {}
