@@ -14,6 +14,7 @@ import numpy as np
 from rag import generate, library, llm
 from rag import indexing as _ingest
 from rag import retrieval as _retrieve
+from rag.align import Alignment
 from rag.documents import detect_language
 from rag.embedding import get_embedder
 from rag.extract import extractive_answer, is_relevant, question_language, refusal
@@ -161,7 +162,8 @@ class Retrieved:
     query: str  # what was retrieved with (standalone for follow-ups)
     language: str  # of the question: the answer's language
     groups: list[_retrieve.Candidate]  # grounded groups, best first
-    means: dict[str, np.ndarray]  # per-language sentence means (for aligning translations)
+    means: dict[str, np.ndarray]  # per-language sentence means (for verifying model sentences)
+    alignment: Alignment  # which sentences translate each other, and where they differ
 
 
 def _retrieve_for(question: str, history: Any, settings: Settings) -> Retrieved:
@@ -181,24 +183,22 @@ def _retrieve_for(question: str, history: Any, settings: Settings) -> Retrieved:
         qvec, prev, query = _question_vector(standalone, [], settings)
     else:
         qvec, prev, query = _question_vector(q, msgs, settings)
-    leaders = _retrieve.group_translations(
-        _retrieve.search(qvec, settings, store), settings.group_threshold, store
-    )
+    leaders = _retrieve.group_translations(_retrieve.search(qvec, settings, store), qvec, store, settings)
     grounded = grounded_groups(standalone or q, qvec, prev, leaders, settings)
     language = settings.answer_language or question_language(q, {c.language for c in leaders})
-    return Retrieved(q, query, language, grounded, store.stats().sentence_mean)
+    return Retrieved(q, query, language, grounded, store.stats().sentence_mean, store.alignment())
 
 
 def _llm_prompt(r: Retrieved, settings: Settings) -> generate.Prompt | None:
     """The prompt for the model, or None when nothing is relevant enough to ask it about."""
     if not r.groups or not is_relevant(r.groups[0], settings):
         return None  # a wrong answer costs more than none: the model is not asked
-    return generate.build_prompt(r.question, r.language, r.groups[: settings.llm_passages])
+    return generate.build_prompt(r.question, r.language, r.groups[: settings.llm_passages], r.alignment)
 
 
 def _fallback(r: Retrieved, settings: Settings, cause: str) -> Answer:
     logger.warning("chat model failed (%s): answering from the documents without it", cause)
-    answer = extractive_answer(r.question, r.query, r.groups, r.means, settings)
+    answer = extractive_answer(r.question, r.query, r.groups, r.alignment, settings)
     answer.degraded = True
     return answer
 
@@ -210,7 +210,7 @@ def ask(
     s = _settings(settings)
     r = _retrieve_for(question, history, s)
     if not llm.configured(s):
-        return extractive_answer(r.question, r.query, r.groups, r.means, s)
+        return extractive_answer(r.question, r.query, r.groups, r.alignment, s)
     prompt = _llm_prompt(r, s)
     if prompt is None:
         return refusal(r.question, r.query)
@@ -240,6 +240,9 @@ def _events(r: Retrieved, s: Settings) -> Iterator[StreamEvent]:
             for item in generate.stream_llm_answer(r.question, r.query, prompt, r.means, s):
                 if isinstance(item, Answer):
                     answer = item
+                    # the notes on differing translations come last, once the cited sentences are known
+                    for d in answer.disagreements:
+                        yield TextDelta("\n" + d.note)
                 else:
                     yield TextDelta(item)
         except llm.LLMError as exc:
@@ -249,7 +252,7 @@ def _events(r: Retrieved, s: Settings) -> Iterator[StreamEvent]:
         if llm.configured(s) and prompt is None:
             answer = refusal(r.question, r.query)
         else:
-            answer = extractive_answer(r.question, r.query, r.groups, r.means, s)
+            answer = extractive_answer(r.question, r.query, r.groups, r.alignment, s)
         yield TextDelta(answer.text)
     yield CitationsEvent(answer.citations, answer.disagreements)
     yield Done(answer)

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import numpy as np
-
-from rag.retrieval import Candidate, centred, mutual_pairs
+from rag.align import Alignment
+from rag.retrieval import Candidate
 from rag.types import Citation
 
 
@@ -22,20 +21,22 @@ def make_citation(c: Candidate, start: int, end: int, group: str | None) -> Cita
     return Citation(doc_id=c.doc_id, quote=quote, start=start, end=end, language=c.language, group=group)
 
 
-def aligned_sentence(
-    leader: Candidate, i: int, member: Candidate, means: dict[str, np.ndarray], threshold: float
-) -> int | None:
-    """The sentence of ``member`` that translates sentence ``i`` of ``leader``, if there is one.
+def translated_citations(
+    cand: Candidate, i: int, pool: list[Candidate], alignment: Alignment
+) -> tuple[str | None, list[Citation]]:
+    """The alignment group of sentence ``i`` of ``cand`` and citations of its translations in ``pool``.
 
-    Sentences are matched inside the two aligned chunks, as mutual nearest neighbours with each
-    language's mean taken out (the same test that grouped the chunks).
+    The translations were aligned at ingest (align.py); here each is cited from the retrieved chunk
+    that holds it, so that its quote is checked like any other.
     """
-    a = centred(leader.sent_vecs, [means.get(leader.language)] * len(leader.sent_vecs))
-    b = centred(member.sent_vecs, [means.get(member.language)] * len(member.sent_vecs))
-    for x, y in mutual_pairs(a, b, threshold):
-        if x == i:
-            return y
-    return None
+    s, e = cand.sentences[i]
+    cites = []
+    for doc_id, spans in alignment.translations(cand.doc_id, s, e).items():
+        for ms, me in spans:
+            holder = next((c for c in pool if c.doc_id == doc_id and c.start <= ms and me <= c.end), None)
+            if holder is not None:
+                cites.append(make_citation(holder, ms, me, None))
+    return alignment.group(cand.doc_id, s, e), cites
 
 
 def with_marker(sentence: str, n: int) -> str:

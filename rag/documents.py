@@ -21,7 +21,8 @@ SUPPORTED_SUFFIXES = (".txt", ".md")
 # A line that is only an image stub, e.g. "![]() |" or "![alt](http://x/y.png)".
 _IMAGE_STUB = re.compile(r"^[\s|]*(!\[[^\]]*\]\([^)]*\)[\s|]*)+$")
 # "Kommentar (0)", "Comments (12)", "Σχόλια (0)": a word or two and a counter.
-_COUNTER = re.compile(r"^\W*[^\W\d]+(\s+[^\W\d]+)?\s*\(\d+\)\W*$")
+# A word is letters and marks: Devanagari vowel signs are not \w ("टिप्पणी (0)").
+_COUNTER = re.compile(r"^\W*[^\s\d()]+(\s+[^\s\d()]+)?\s*\(\d+\)\W*$")
 # "Quelle: https://...", "Sumber: https://...", a bare URL: no prose, only where it came from.
 _SOURCE = re.compile(r"^\W*(\S+\s+){0,2}?\S*:?\s*(https?://|www\.)\S+\s*$")
 # Markdown or table decoration alone on a line.

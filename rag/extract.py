@@ -8,14 +8,17 @@ translation is the one shown first.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 import numpy as np
 
-from rag.cite import aligned_sentence, make_citation, with_marker
+from rag.align import Alignment
+from rag.cite import make_citation, translated_citations, with_marker
+from rag.disagree import note
 from rag.documents import detect_language
 from rag.retrieval import Candidate
 from rag.settings import Settings
-from rag.types import Answer, Citation
+from rag.types import Answer, Citation, Disagreement
 
 logger = logging.getLogger(__name__)
 
@@ -71,25 +74,44 @@ def _pick_sentences(leaders: list[Candidate], settings: Settings) -> list[tuple[
 
 
 def cite_group(
-    cand: Candidate, i: int, means: dict[str, np.ndarray], settings: Settings, prefer: str
+    cand: Candidate, i: int, pool: list[Candidate], alignment: Alignment, prefer: str
 ) -> list[Citation]:
-    """The sentence and its translations in the group, the one in language ``prefer`` first."""
+    """The sentence and its translations, together under one group id, the one in ``prefer`` first."""
     s, e = cand.sentences[i]
-    group = f"{cand.chunk_id}#{i}" if cand.members else None
-    cites = [make_citation(cand, s, e, group)]
-    for m in cand.members:
-        j = aligned_sentence(cand, i, m, means, settings.group_threshold)
-        if j is not None:
-            ms, me = m.sentences[j]
-            cites.append(make_citation(m, ms, me, group))
-    if len(cites) == 1:
-        cites = [make_citation(cand, s, e, None)]
+    group, translations = translated_citations(cand, i, pool, alignment)
+    if not translations:
+        return [make_citation(cand, s, e, None)]
+    cites = [make_citation(cand, s, e, group)] + [replace(c, group=group) for c in translations]
     cites.sort(key=lambda c: c.language != prefer)  # stable: otherwise the retrieval order
     return cites
 
 
+def disagreements(citations: list[Citation], alignment: Alignment, language: str) -> list[Disagreement]:
+    """What the translations of the cited sentences disagree on (found at ingest), noted in ``language``."""
+    out: list[Disagreement] = []
+    seen: set[str] = set()
+    for c in citations:
+        gid = alignment.group(c.doc_id, c.start, c.end)
+        if gid is None or gid in seen:
+            continue
+        seen.add(gid)
+        for f in alignment.findings(gid):
+            langs = {d: alignment.sentences[d]["language"] for d in f["values"]}
+            text = note(f["kind"], f["values"], langs, language)
+            out.append(Disagreement(kind=f["kind"], group=c.group or gid, values=f["values"], note=text))
+    return out
+
+
+def with_notes(answer: Answer, alignment: Alignment, language: str) -> Answer:
+    """``answer`` with the disagreements of its cited groups, each said in one line of its text."""
+    answer.disagreements = disagreements(answer.citations, alignment, language)
+    if answer.disagreements:
+        answer.text = "\n".join([answer.text, *(d.note for d in answer.disagreements)])
+    return answer
+
+
 def extractive_answer(
-    question: str, query: str, leaders: list[Candidate], means: dict[str, np.ndarray], settings: Settings
+    question: str, query: str, leaders: list[Candidate], alignment: Alignment, settings: Settings
 ) -> Answer:
     if not leaders or not is_relevant(leaders[0], settings):
         return refusal(question, query)
@@ -97,7 +119,8 @@ def extractive_answer(
     citations: list[Citation] = []
     parts: list[str] = []
     for n, (cand, i) in enumerate(_pick_sentences(leaders, settings), start=1):
-        group = cite_group(cand, i, means, settings, prefer)
+        group = cite_group(cand, i, [cand, *cand.members], alignment, prefer)
         citations.extend(group)
         parts.append(with_marker(group[0].quote, n))
-    return Answer(text=" ".join(parts), answered=True, citations=citations, query=query)
+    answer = Answer(text=" ".join(parts), answered=True, citations=citations, query=query)
+    return with_notes(answer, alignment, prefer)

@@ -13,11 +13,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from rag import llm
+from rag.align import Alignment
 from rag.chunking import split_sentences
 from rag.cite import with_marker
 from rag.documents import detect_language
 from rag.embedding import get_embedder
-from rag.extract import NOT_IN_DOCUMENTS, cite_group
+from rag.extract import NOT_IN_DOCUMENTS, cite_group, with_notes
 from rag.prompts import (
     ANSWER_SYSTEM,
     ANSWER_USER,
@@ -41,6 +42,7 @@ class Prompt:
     messages: list[dict[str, str]]
     groups: list[Candidate]  # passage k of the prompt is groups[k - 1]
     language: str
+    alignment: Alignment  # for citing the translations of a supporting sentence
 
 
 def language_name(code: str) -> str:
@@ -52,7 +54,7 @@ def _shown(group: Candidate, language: str) -> Candidate:
     return next((c for c in [group, *group.members] if c.language == language), group)
 
 
-def build_prompt(question: str, language: str, groups: list[Candidate]) -> Prompt:
+def build_prompt(question: str, language: str, groups: list[Candidate], alignment: Alignment) -> Prompt:
     lines = []
     for n, group in enumerate(groups, start=1):
         shown = _shown(group, language)
@@ -65,7 +67,7 @@ def build_prompt(question: str, language: str, groups: list[Candidate]) -> Promp
         {"role": "system", "content": ANSWER_SYSTEM.format(language=language_name(language))},
         {"role": "user", "content": ANSWER_USER.format(passages="\n".join(lines), question=question)},
     ]
-    return Prompt(messages, groups, language)
+    return Prompt(messages, groups, language, alignment)
 
 
 def condense(question: str, history: list[dict[str, str]], settings: Settings) -> str:
@@ -125,7 +127,8 @@ class Assembler:
             key = (chunk.chunk_id, i)
             if key not in self.numbers:
                 self.numbers[key] = len(self.numbers) + 1
-                self.citations.extend(cite_group(chunk, i, self.means, self.settings, self.prompt.language))
+                pool = [c for g in self.prompt.groups for c in (g, *g.members)]
+                self.citations.extend(cite_group(chunk, i, pool, self.prompt.alignment, self.prompt.language))
             piece = with_marker(claim.text, self.numbers[key])
             self.parts.append(piece)
             added.append(piece)
@@ -141,7 +144,7 @@ class Assembler:
                 unsupported=self.unsupported,
                 dropped_markers=self.dropped_markers,
             )
-        return Answer(
+        answer = Answer(
             text=" ".join(self.parts),
             answered=True,
             citations=self.citations,
@@ -149,6 +152,7 @@ class Assembler:
             unsupported=self.unsupported,
             dropped_markers=self.dropped_markers,
         )
+        return with_notes(answer, self.prompt.alignment, self.prompt.language)
 
 
 def _wrong_language(text: str, language: str) -> bool:

@@ -15,7 +15,9 @@ from typing import Any
 
 from tqdm import tqdm
 
+from rag import align, llm
 from rag.chunking import Chunk, chunk_document
+from rag.disagree import find_differences, llm_findings
 from rag.documents import Document, DocumentError, list_files, load_document
 from rag.embedding import get_embedder
 from rag.settings import Settings
@@ -139,6 +141,7 @@ def ingest(settings: Settings, progress: bool = True, lock_wait: float = 600.0) 
         # also after an ingest that was killed before it saved them: the stats name the documents they cover
         if changed or store.saved_stats_key() != key:
             store.save_stats(store.compute_stats(key))
+        report.realigned_pairs, report.translations = _realign(store, now, changed, settings)
     report.chunks_total = sum(d["chunks"] for d in now.values())
     report.seconds = round(time.perf_counter() - t0, 3)
     if not report.chunks_total:
@@ -155,6 +158,40 @@ def ingest(settings: Settings, progress: bool = True, lock_wait: float = 600.0) 
         report.seconds,
     )
     return report
+
+
+def _realign(
+    store: Store, docs: dict[str, dict[str, Any]], changed: bool, settings: Settings | None = None
+) -> tuple[int, list[list[str]]]:
+    """Align the translations among the documents again where they changed (align.py), then find
+    where the versions of each aligned sentence differ (disagree.py). Returns the number of pairs
+    aligned anew and the pairs found to be translations."""
+    previous = store.alignment()
+    current = {d: v["sha256"] for d, v in docs.items()}
+    aligned = {d: info.get("sha") for d, info in previous.sentences.items()}
+    use_llm = settings is not None and llm.configured(settings) and settings.llm_compare
+    compared = not use_llm or (settings is not None and previous.extra.get("llm_model") == settings.llm_model)
+    if not changed and aligned == current and compared:
+        return 0, [list(p) for p in align.pairs_of(previous)]
+    t0 = time.perf_counter()
+    alignment, fresh = align.update(previous, store.sentences())
+    alignment.extra["llm_cache"] = previous.extra.get("llm_cache", {})  # keyed by text: still valid
+    findings = find_differences(alignment)
+    if use_llm and settings is not None:
+        alignment.extra["llm_model"] = settings.llm_model
+        # meaning-level differences ("Nordchina" for "the North region") need the model
+        for gid, found in llm_findings(alignment, settings).items():
+            findings.setdefault(gid, []).extend(found)
+    alignment.extra["findings"] = findings
+    store.save_alignment(alignment)
+    pairs = align.pairs_of(alignment)
+    logger.info(
+        "aligned %d document pairs anew in %.2fs; %d pairs are translations",
+        fresh,
+        time.perf_counter() - t0,
+        len(pairs),
+    )
+    return fresh, [list(p) for p in pairs]
 
 
 def documents_key(docs: dict[str, dict[str, Any]]) -> str:

@@ -56,3 +56,18 @@ LANGUAGE_NAMES = {
     "th": "Thai",
     "ms": "Malay",
 }
+
+# Comparing the versions of one aligned sentence (disagree.py): every difference must quote both sides
+# verbatim, or it is dropped.
+COMPARE_SYSTEM = """You compare versions of one sentence, translated into different languages.
+Report only differences in meaning: a different place, region, country, person, organisation,
+number, date or amount. Ignore wording, word order, grammar and style.
+For each difference write one line of JSON:
+{"a": "<label>", "a_text": "<the words exactly as written in version a>", "b": "<label>", "b_text": "<the words exactly as written in version b>"}
+Copy a_text and b_text character for character from the versions. Keep them short (a few words).
+If the versions say the same thing, reply with exactly NONE."""
+
+COMPARE_USER = """Versions:
+{versions}
+
+Differences (JSON lines, or NONE):"""

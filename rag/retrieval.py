@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -23,10 +24,6 @@ from rag.store import CHUNK, IndexError_, Store, get_store
 from rag.types import Passage
 
 logger = logging.getLogger(__name__)
-
-
-# Two documents are treated as translations only when this many of their chunks pair up.
-MIN_ALIGNED_PAIRS = 2
 
 
 @dataclass
@@ -101,13 +98,32 @@ def search(qvec: np.ndarray, settings: Settings, store: Store | None = None) -> 
     # they run side by side
     hits = [h for found in _pool().map(nearest, langs) for h in found]
     hits.sort(key=lambda h: -h[2])
-    hits = hits[: settings.candidates]
+    top = load_candidates(hits[: settings.candidates], qvec, store, settings.sentence_weight)
+    top.sort(key=lambda c: -c.score)
+    return top
+
+
+def load_candidates(
+    hits: Sequence[tuple[str, str, float | None]], qvec: np.ndarray, store: Store, weight: float
+) -> list[Candidate]:
+    """Candidates for (chunk id, language, centred chunk score) hits, their sentences scored.
+
+    A hit without its language and score (a translation read by id) gets them from its record.
+    """
     records = store.records([i for i, _, _ in hits])
-    top = []
+    means = store.stats().chunk_mean
+    out = []
     for chunk_id, lang, score in hits:
-        rec = records[chunk_id]
+        rec = records.get(chunk_id)
+        if rec is None:  # deleted between the search and this read (an ingest running beside us)
+            continue
         meta = rec.metadata
-        top.append(
+        lang = lang or str(meta["language"])
+        cos = float(rec.vector @ qvec)
+        if score is None:
+            mean = means.get(lang)
+            score = cos - (float(qvec @ mean) if mean is not None else 0.0)
+        out.append(
             Candidate(
                 chunk_id=chunk_id,
                 doc_id=str(meta["doc_id"]),
@@ -118,14 +134,13 @@ def search(qvec: np.ndarray, settings: Settings, store: Store | None = None) -> 
                 header=str(meta.get("header", "")),
                 position=int(meta.get("position", 0)),
                 sentences=[tuple(x) for x in json.loads(str(meta["sentences"]))],
-                cos=float(rec.vector @ qvec),
+                cos=cos,
                 score=score,
                 vec=rec.vector,
             )
         )
-    _score_sentences(top, qvec, store, settings.sentence_weight)
-    top.sort(key=lambda c: -c.score)
-    return top
+    _score_sentences(out, qvec, store, weight)
+    return out
 
 
 def _score_sentences(cands: list[Candidate], qvec: np.ndarray, store: Store, weight: float) -> None:
@@ -145,64 +160,45 @@ def centred(vecs: np.ndarray, means: list[np.ndarray | None]) -> np.ndarray:
     return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-9)
 
 
-def mutual_pairs(a: np.ndarray, b: np.ndarray, threshold: float) -> list[tuple[int, int]]:
-    """Index pairs (i, j) where a[i] and b[j] are each other's nearest and close enough."""
-    if not len(a) or not len(b):
-        return []
-    sims = a @ b.T
-    best_b = sims.argmax(axis=1)
-    best_a = sims.argmax(axis=0)
-    return [(i, int(j)) for i, j in enumerate(best_b) if best_a[j] == i and sims[i, j] >= threshold]
+def group_translations(
+    cands: list[Candidate], qvec: np.ndarray, store: Store, settings: Settings
+) -> list[Candidate]:
+    """Leaders of groups: a chunk and the chunks of its translations (or close versions).
 
-
-def group_translations(cands: list[Candidate], threshold: float, store: Store) -> list[Candidate]:
-    """Leaders of groups: a chunk and its translations (or close versions) in other documents.
-
-    Raw cosines do not tell a translation from another paragraph of the same article (both ~0.85);
-    with each language's mean taken out they do (0.25-0.67 against <= 0.32 on the seeds), and
-    asking that the two chunks be each other's nearest neighbour settles the rest.
+    Which chunks translate each other was found at ingest (align.py): here it is only looked up.
+    The top ``top_k`` leaders get all their translations, read from the index when the search did
+    not bring them (a translation can rank low: the Hindi version of a fact asked in German).
     """
-    stats = store.stats()
-    vecs = (
-        centred(np.vstack([c.vec for c in cands]), [stats.chunk_mean.get(c.language) for c in cands])
-        if cands
-        else np.zeros((0, 0))
-    )
-    by_doc: dict[str, list[int]] = {}
-    for i, c in enumerate(cands):
-        by_doc.setdefault(c.doc_id, []).append(i)
-    partner: dict[int, dict[str, int]] = {i: {} for i in range(len(cands))}
-    docs = list(by_doc)
-    for x, da in enumerate(docs):
-        for db in docs[x + 1 :]:
-            ia, ib = by_doc[da], by_doc[db]
-            pairs = mutual_pairs(vecs[ia], vecs[ib], threshold)
-            # one matching pair can be chance (two single-paragraph documents on one topic);
-            # translations of each other line up in several places
-            if len(pairs) < MIN_ALIGNED_PAIRS:
-                continue
-            for i, j in pairs:
-                partner[ia[i]][db] = ib[j]
-                partner[ib[j]][da] = ia[i]
+    alignment = store.alignment()
+    by_id = {c.chunk_id: c for c in cands}
+    taken: set[str] = set()
     leaders: list[Candidate] = []
-    taken: set[int] = set()
-    for i, c in enumerate(cands):  # best first, so a leader is its group's best-scoring chunk
-        if i in taken:
+    wanted: dict[str, Candidate] = {}  # chunk id to read -> the leader it belongs to
+    for c in cands:  # best first, so a leader is its group's best-scoring chunk
+        if c.chunk_id in taken:
             continue
-        taken.add(i)
-        c.members = [cands[j] for j in partner[i].values() if j not in taken]
-        taken.update(j for j in partner[i].values())
+        taken.add(c.chunk_id)
+        partners = sorted(alignment.chunk_partners(c.chunk_id, c.doc_id) - taken)
+        taken.update(partners)
+        c.members = [by_id[p] for p in partners if p in by_id]
+        if len(leaders) < settings.top_k:
+            wanted.update({p: c for p in partners if p not in by_id})
+        leaders.append(c)
+    if wanted:
+        for m in load_candidates([(p, "", None) for p in wanted], qvec, store, settings.sentence_weight):
+            wanted[m.chunk_id].members.append(m)
+    for c in leaders:
+        c.members.sort(key=lambda m: -m.score)
         c.group = c.chunk_id if c.members else None
         for m in c.members:
             m.group = c.group
-        leaders.append(c)
     return leaders
 
 
 def retrieve_groups(question: str, settings: Settings) -> tuple[list[Candidate], np.ndarray]:
     qvec = embed_question(question, settings)
     store = get_store(settings)
-    return group_translations(search(qvec, settings, store), settings.group_threshold, store), qvec
+    return group_translations(search(qvec, settings, store), qvec, store, settings), qvec
 
 
 def retrieve(question: str, k: int, settings: Settings) -> list[Passage]:

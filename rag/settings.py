@@ -69,6 +69,8 @@ class Settings(BaseSettings):
     llm_max_tokens: int = 400
     # how many groups of passages the model sees
     llm_passages: int = 4
+    # at ingest, ask the model where the translations of each aligned sentence differ in meaning
+    llm_compare: bool = True
     # floor on the language-centred similarity of a model-written sentence and the sentence it cites
     claim_min_score: float = 0.03
     # a name in a model-written sentence that the cited passage does not contain verbatim must pull the
@@ -93,7 +95,7 @@ class Settings(BaseSettings):
 
 
 # Bump when what is stored changes: ids, metadata keys, or what cleaning and chunking keep.
-INDEX_SCHEMA_VERSION = 4
+INDEX_SCHEMA_VERSION = 5
 
 
 def get_settings(**overrides: object) -> Settings:

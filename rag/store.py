@@ -94,7 +94,10 @@ class Store:
             # the next ask or ingest rebuilds it from the documents
             broken = self.local_dir / f"chroma.broken-{time.strftime('%Y%m%d-%H%M%S')}"
             (self.local_dir / "chroma").rename(broken)
-            for sidecar in self.local_dir.glob(f"{self.name}.stats.json"):
+            for sidecar in [
+                *self.local_dir.glob(f"{self.name}.stats.json"),
+                *self.local_dir.glob(f"{self.name}.align.json"),
+            ]:
                 sidecar.unlink()
             logger.warning(
                 "the index in %s could not be opened (%s); moved it to %s and rebuilding",
@@ -112,6 +115,7 @@ class Store:
         self._stats: LanguageStats | None = None
         self._stats_lock = threading.Lock()
         self._seen_records = False
+        self._alignment: Any = None
 
     def _open(self, chromadb: Any, chroma_settings: Any) -> tuple[Any, Any]:
         if self.local_dir is None:
@@ -203,6 +207,61 @@ class Store:
         dists = (res["distances"] or [[]])[0]
         # the collection uses the cosine space: distance = 1 - cos
         return [(i, 1.0 - float(d)) for i, d in zip(res["ids"][0], dists, strict=True)]
+
+    def sentences(self) -> dict[str, Any]:
+        """Each indexed document's sentences in order, with chunk ids, texts and vectors (align.py)."""
+        from rag.align import DocSentences
+
+        rows: dict[str, list[tuple[int, int, str, np.ndarray, dict[str, Any], str]]] = {}
+        total, page = self.count(), 5000
+        for offset in range(0, total, page):
+            got = self.collection.get(
+                where={"kind": SENTENCE},
+                include=["metadatas", "embeddings", "documents"],
+                limit=page,
+                offset=offset,
+            )
+            embs = _vectors(got)
+            texts = got["documents"] or []
+            for meta, emb, text in zip(got["metadatas"] or [], embs, texts, strict=True):
+                rows.setdefault(str(meta["doc_id"]), []).append(
+                    (
+                        int(meta["start"]),
+                        int(meta["end"]),
+                        str(meta["chunk"]),
+                        np.asarray(emb, np.float32),
+                        meta,
+                        text,
+                    )
+                )
+        out = {}
+        for doc_id, items in rows.items():
+            items.sort(key=lambda r: r[0])
+            meta = items[0][4]
+            out[doc_id] = DocSentences(
+                doc_id=doc_id,
+                sha=str(meta["doc_sha"]),
+                language=str(meta["language"]),
+                spans=[(r[0], r[1]) for r in items],
+                chunks=[r[2] for r in items],
+                vecs=np.vstack([r[3] for r in items]),
+                texts=[r[5] or "" for r in items],
+            )
+        return out
+
+    def alignment(self) -> Any:
+        """The translation alignment of the indexed documents (align.py), read once per process."""
+        from rag.align import Alignment
+
+        with self._stats_lock:
+            if self._alignment is None:
+                self._alignment = Alignment.load(self._sidecar("align.json"))
+            return self._alignment
+
+    def save_alignment(self, alignment: Any) -> None:
+        alignment.save(self._sidecar("align.json"))
+        with self._stats_lock:
+            self._alignment = alignment
 
     def records(self, ids: list[str]) -> dict[str, Record]:
         """Text, metadata and vector of each id (Chroma returns them in its own order: keyed by id)."""

@@ -82,6 +82,9 @@ class IngestReport:
     chunks_written: int = 0
     chunks_total: int = 0
     seconds: float = 0.0
+    # translations (align.py): document pairs aligned anew in this run, and all pairs found to be versions
+    realigned_pairs: int = 0
+    translations: list[list[str]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -1,0 +1,460 @@
+"""Where the translations of one sentence differ: numbers, dates, amounts, codes, names, sentences.
+
+Run at ingest over every group of aligned sentences (align.py), with no model: each version's
+facts are read into comparable keys (a date in any of the languages is (year, month, day); an
+amount is its value whatever the decimal convention; a code is its digits, and its letters where
+both versions write them in Latin script) and a key that some versions have and others lack is
+a difference. Meaning-level differences ("Nordchina" for "the North region") need a model: see
+``compare_prompt`` in prompts.py and ``llm_findings`` below.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+logger = logging.getLogger(__name__)
+
+MONTHS: dict[str, int] = {}
+for _month_names in (
+    "january february march april may june july august september october november december",
+    "januar februar märz april mai juni juli august september oktober november dezember",
+    "januari februari maret april mei juni juli agustus september oktober november desember",
+    "ιανουαρίου φεβρουαρίου μαρτίου απριλίου μαΐου ιουνίου ιουλίου αυγούστου σεπτεμβρίου "
+    "οκτωβρίου νοεμβρίου δεκεμβρίου",
+    "ιανουάριος φεβρουάριος μάρτιος απρίλιος μάιος ιούνιος ιούλιος αύγουστος σεπτέμβριος "
+    "οκτώβριος νοέμβριος δεκέμβριος",
+    "जनवरी फ़रवरी मार्च अप्रैल मई जून जुलाई अगस्त सितंबर अक्टूबर नवंबर दिसंबर",
+    "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
+    "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre",
+):
+    for _n, _word in enumerate(_month_names.split(), start=1):
+        MONTHS[unicodedata.normalize("NFC", _word)] = _n
+MONTHS.update({"फरवरी": 2, "सितम्बर": 9, "नवम्बर": 11, "दिसम्बर": 12, "jänner": 1, "agust": 8})
+
+_MONTH = "|".join(sorted(map(re.escape, MONTHS), key=len, reverse=True))
+_DATES = [
+    # 6. März 2025 / 6 Maret 2025 / 6 Μαρτίου 2025 / 6 मार्च, 2025 / 6 March 2025
+    re.compile(rf"(?<!\d)(?P<d>\d{{1,2}})\.?\s+(?P<m>{_MONTH})\s*,?\s+(?P<y>\d{{4}})(?!\d)", re.IGNORECASE),
+    # March 6, 2025
+    re.compile(rf"(?P<m>{_MONTH})\s+(?P<d>\d{{1,2}}),?\s+(?P<y>\d{{4}})(?!\d)", re.IGNORECASE),
+    # ngày 6 tháng 3 năm 2025
+    re.compile(r"(?:ngày\s+)?(?P<d>\d{1,2})\s+tháng\s+(?P<mn>\d{1,2})\s+năm\s+(?P<y>\d{4})", re.IGNORECASE),
+    # 06/03/2025, 6.3.2025 (day first: the convention of every language here but English)
+    re.compile(r"(?<![\d/.])(?P<d>\d{1,2})[./](?P<mn>\d{1,2})[./](?P<y>\d{4})(?![\d/])"),
+    # März 2025 / tháng 3 năm 2025
+    re.compile(rf"(?P<m>{_MONTH})\s*,?\s+(?P<y>\d{{4}})(?!\d)", re.IGNORECASE),
+    re.compile(r"tháng\s+(?P<mn>\d{1,2})\s+năm\s+(?P<y>\d{4})", re.IGNORECASE),
+    # a year alone
+    re.compile(r"(?<![\d.,/-])(?P<y>(?:19|20)\d{2})(?![\d.,/]\d)"),
+]
+# 334-KH/TU, 19/DA-UBND, 59-NQ/TW, 334-केएच/टीयू: digits and letters joined by - or /
+_CODE = re.compile(r"(?<![\w/-])(?=[\w/-]*\d)(?=[\w/-]*[^\W\d_])[\w]+(?:[-/][\w]+)+(?![\w/-])")
+# 523.292 / 523,292 / 1,5 / 97.39 / 12
+_NUMBER = re.compile(
+    r"(?<![\w.,])\d{1,3}(?:([.,\u00a0 ])\d{3})(?:\1\d{3})*(?:[.,]\d+)?(?![\w])"
+    r"|(?<![\w.,])\d+(?:[.,]\d+)?(?![\w])"
+)
+_PERCENT = re.compile(r"^\s*(%|prozent|persen|τοις εκατό|प्रतिशत|phần trăm|percent|per cent)", re.IGNORECASE)
+_SCALE = re.compile(
+    r"^\s*(mio|millionen?|million|juta|εκατομμύρια|मिलियन|triệu|mrd|milliarden?|billion|miliar|δισ|"
+    r"अरब|tỷ|usd|vnd|eur|euro|dollar|đồng|dong|rupiah)\b",
+    re.IGNORECASE,
+)
+_CURRENCY_BEFORE = re.compile(r"(\$|€|usd|vnd|eur|rp\.?)\s*$", re.IGNORECASE)
+_LATIN_WORD = re.compile(r"\b[A-Za-zÀ-ÖØ-öø-ÿĀ-ž][\wÀ-ÖØ-öø-ÿĀ-ž'’-]*")
+
+
+@dataclass(frozen=True)
+class Fact:
+    kind: str  # "date", "number", "amount", "code"
+    key: str
+    surface: str
+
+
+def _value(token: str) -> str:
+    """A number's value, whichever decimal convention wrote it: 523.292 = 523,292; 1,5 = 1.5."""
+    t = token.replace("\u00a0", "").replace(" ", "")
+    seps = [c for c in t if c in ".,"]
+    if not seps:
+        digits = t
+    elif len(set(seps)) == 2:  # both: the last one is the decimal mark
+        dec = t.rfind(seps[-1])
+        digits = re.sub(r"[.,]", "", t[:dec]) + "." + t[dec + 1 :]
+    else:
+        parts = re.split(r"[.,]", t)
+        if len(parts) > 2 or (len(parts[-1]) == 3 and len(parts[0]) <= 3):
+            digits = "".join(parts)  # thousands groups
+        else:
+            digits = parts[0] + "." + parts[1]
+    try:
+        return str(Decimal(digits).normalize())
+    except InvalidOperation:
+        return t
+
+
+def facts(text: str) -> list[Fact]:
+    """The dates, codes, amounts and numbers stated in ``text``."""
+    text = unicodedata.normalize("NFC", text)
+    taken = [False] * len(text)
+    found: list[Fact] = []
+
+    def free(m: re.Match[str]) -> bool:
+        return not any(taken[m.start() : m.end()])
+
+    def take(m: re.Match[str]) -> None:
+        taken[m.start() : m.end()] = [True] * (m.end() - m.start())
+
+    for m in _CODE.finditer(text):
+        code = m.group()
+        letters = re.sub(r"[^A-Za-z]", "", code).upper()
+        latin = bool(letters) and not re.search(r"[^\x00-\x7f]", code)
+        found.append(Fact("code", re.sub(r"\D", "", code) + ("|" + letters if latin else ""), code))
+        take(m)
+    for pattern in _DATES:
+        for m in pattern.finditer(text):
+            if not free(m):
+                continue
+            g = m.groupdict()
+            month = MONTHS.get(g["m"].lower()) if g.get("m") else (int(g["mn"]) if g.get("mn") else None)
+            if month is not None and not 1 <= month <= 12:
+                continue
+            day = int(g["d"]) if g.get("d") else None
+            found.append(Fact("date", f"{int(g['y'])}-{month or ''}-{day or ''}", m.group()))
+            take(m)
+    for m in _NUMBER.finditer(text):
+        if not free(m):
+            continue
+        after, before = text[m.end() : m.end() + 20], text[max(0, m.start() - 5) : m.start()]
+        kind = (
+            "amount"
+            if _PERCENT.match(after) or _SCALE.match(after) or _CURRENCY_BEFORE.search(before)
+            else "number"
+        )
+        unit = "%" if _PERCENT.match(after) else ""
+        found.append(Fact(kind, _value(m.group()) + unit, m.group()))
+        take(m)
+    return found
+
+
+def _is_latin(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and sum(c < "\u0250" for c in letters) / len(letters) > 0.8
+
+
+def _fold(word: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", word.casefold()) if not unicodedata.combining(c))
+
+
+def _names(text: str) -> dict[str, str]:
+    """Latin-script words that may be names: capitalised (not starting the sentence) or acronyms.
+
+    folded prefix -> the word as written (the prefix lets "Chinas" meet "China")
+    """
+    out: dict[str, str] = {}
+    for n, m in enumerate(_LATIN_WORD.finditer(text)):
+        w = m.group()
+        if len(w) < 3 or not w[0].isupper() or (n == 0 and not w.isupper()):
+            continue
+        out[_fold(w)[:5]] = w
+    return out
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A difference between the versions of one group: kind and, per document, what it says there."""
+
+    kind: str
+    values: dict[str, str]
+
+
+def compare_facts(units: dict[str, str]) -> list[Finding]:
+    """Differences of dates, amounts, numbers and codes between versions of one passage.
+
+    ``units`` maps doc_id to the text of its version (its sentences of the group, joined).
+    """
+    per_doc = {d: facts(t) for d, t in units.items()}
+    out: list[Finding] = []
+    for kind in ("date", "amount", "number", "code"):
+        differing: dict[str, Counter[str]] = {d: Counter() for d in units}
+        for keys in _key_sets(per_doc, kind):
+            common = _common(list(keys.values()))
+            for d, c in keys.items():
+                differing[d] |= c - common
+        if not any(differing.values()):
+            continue
+        values = {
+            d: "; ".join(f.surface for f in per_doc[d] if f.kind == kind and _in(f, differing[d]))
+            for d in units
+        }
+        out.append(Finding(kind, values))
+    return out
+
+
+def _in(fact: Fact, keys: Counter[str]) -> bool:
+    return fact.key in keys or fact.key.split("|")[0] in keys
+
+
+def _key_sets(per_doc: dict[str, list[Fact]], kind: str) -> list[dict[str, Counter[str]]]:
+    """The comparisons to make for ``kind``: codes by their digits in every version, and by their
+    letters too between the versions that write them in Latin script (Hindi transliterates them)."""
+    of_kind = {d: [f for f in fs if f.kind == kind] for d, fs in per_doc.items()}
+    if kind != "code":
+        return [{d: Counter(f.key for f in fs) for d, fs in of_kind.items()}]
+    digits = {d: Counter(f.key.split("|")[0] for f in fs) for d, fs in of_kind.items()}
+    latin = {
+        d: Counter(f.key for f in fs) for d, fs in of_kind.items() if fs and all("|" in f.key for f in fs)
+    }
+    return [digits, latin] if len(latin) >= 2 else [digits]
+
+
+def _common(counters: list[Counter[str]]) -> Counter[str]:
+    common = counters[0].copy() if counters else Counter()
+    for c in counters[1:]:
+        common &= c
+    return common
+
+
+def compare_names(units: dict[str, str]) -> Finding | None:
+    """A Latin-script name that two or more versions share and a Latin-script version lacks."""
+    latin = {d: t for d, t in units.items() if _is_latin(t)}
+    if len(latin) < 2:
+        return None
+    names = {d: _names(t) for d, t in units.items()}
+    folded = {d: _fold(t) for d, t in units.items()}
+    shared = {k for d in names for k in names[d] if sum(k in folded[o] for o in units) >= 2}
+    lacking = {d: {k for k in shared if k not in folded[d]} for d in latin}
+    if not any(lacking.values()):
+        return None
+    values = {}
+    for d in units:
+        if lacking.get(d):
+            # what it says instead: its own names that no other version has
+            own = [w for k, w in names[d].items() if not any(k in folded[o] for o in units if o != d)]
+            values[d] = "; ".join(own)
+        else:
+            values[d] = "; ".join(names[d][k] for k in sorted(shared) if k in names[d])
+    return Finding("name", values)
+
+
+def compare_units(units: dict[str, str]) -> list[Finding]:
+    found = compare_facts(units)
+    name = compare_names(units)
+    return found + ([name] if name else [])
+
+
+# "The translations differ: the German one says X; the Indonesian, Greek and Hindi ones say Y."
+# Per answer language: the opening, how one version and several are named, and "does not say it".
+NOTE_TEMPLATES: dict[str, dict[str, str]] = {
+    "en": {
+        "open": "The translations differ",
+        "one": "the {langs} one says {value}",
+        "many": "the {langs} ones say {value}",
+        "none": "the {langs} one does not have this sentence",
+        "nones": "the {langs} ones do not have this sentence",
+        "and": "and",
+    },
+    "de": {
+        "open": "Die Übersetzungen weichen ab",
+        "one": "die {langs} sagt {value}",
+        "many": "die {langs} sagen {value}",
+        "none": "der {langs} fehlt dieser Satz",
+        "nones": "den {langs} fehlt dieser Satz",
+        "and": "und",
+    },
+    "id": {
+        "open": "Terjemahannya berbeda",
+        "one": "versi {langs} menyebut {value}",
+        "many": "versi {langs} menyebut {value}",
+        "none": "versi {langs} tidak memuat kalimat ini",
+        "nones": "versi {langs} tidak memuat kalimat ini",
+        "and": "dan",
+    },
+    "el": {
+        "open": "Οι μεταφράσεις διαφέρουν",
+        "one": "η {langs} λέει {value}",
+        "many": "οι {langs} λένε {value}",
+        "none": "η {langs} δεν έχει αυτή την πρόταση",
+        "nones": "οι {langs} δεν έχουν αυτή την πρόταση",
+        "and": "και",
+    },
+    "hi": {
+        "open": "अनुवादों में अंतर है",
+        "one": "{langs} अनुवाद में {value} है",
+        "many": "{langs} अनुवादों में {value} है",
+        "none": "{langs} अनुवाद में यह वाक्य नहीं है",
+        "nones": "{langs} अनुवादों में यह वाक्य नहीं है",
+        "and": "और",
+    },
+    "vi": {
+        "open": "Các bản dịch khác nhau",
+        "one": "bản {langs} ghi {value}",
+        "many": "các bản {langs} ghi {value}",
+        "none": "bản {langs} không có câu này",
+        "nones": "các bản {langs} không có câu này",
+        "and": "và",
+    },
+}
+LANGUAGE_NAMES: dict[str, dict[str, str]] = {
+    "en": {
+        "en": "English",
+        "de": "German",
+        "id": "Indonesian",
+        "el": "Greek",
+        "hi": "Hindi",
+        "vi": "Vietnamese",
+    },
+    "de": {
+        "en": "englische",
+        "de": "deutsche",
+        "id": "indonesische",
+        "el": "griechische",
+        "hi": "Hindi-",
+        "vi": "vietnamesische",
+    },
+    "id": {
+        "en": "Inggris",
+        "de": "Jerman",
+        "id": "Indonesia",
+        "el": "Yunani",
+        "hi": "Hindi",
+        "vi": "Vietnam",
+    },
+    "el": {
+        "en": "αγγλική",
+        "de": "γερμανική",
+        "id": "ινδονησιακή",
+        "el": "ελληνική",
+        "hi": "χίντι",
+        "vi": "βιετναμέζικη",
+    },
+    "hi": {"en": "अंग्रेज़ी", "de": "जर्मन", "id": "इंडोनेशियाई", "el": "यूनानी", "hi": "हिंदी", "vi": "वियतनामी"},
+    "vi": {
+        "en": "tiếng Anh",
+        "de": "tiếng Đức",
+        "id": "tiếng Indonesia",
+        "el": "tiếng Hy Lạp",
+        "hi": "tiếng Hindi",
+        "vi": "tiếng Việt",
+    },
+}
+
+
+def _join(words: list[str], conj: str) -> str:
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} {conj} {words[-1]}"
+
+
+def note(kind: str, values: dict[str, str], languages: dict[str, str], answer_language: str) -> str:
+    """One line in the answer's language: which versions say what (versions saying the same, together)."""
+    lang = answer_language if answer_language in NOTE_TEMPLATES else "en"
+    t, names = NOTE_TEMPLATES[lang], LANGUAGE_NAMES[lang]
+    said: dict[str, list[str]] = {}
+    for doc_id, value in values.items():
+        said.setdefault(_fold(" ".join(value.split())), []).append(doc_id)
+    parts = []
+    for key, docs in sorted(said.items(), key=lambda kv: (kv[0] == "", -len(kv[1]))):
+        langs = _join(
+            list(dict.fromkeys(names.get(languages.get(d, ""), languages.get(d, d)) for d in docs)), t["and"]
+        )
+        if key and kind == "missing":
+            continue  # the versions that have it need no quoting: the citations show them
+        if key:
+            value = f"“{values[docs[0]].strip()}”"
+            parts.append(t["one" if len(docs) == 1 else "many"].format(langs=langs, value=value))
+        else:
+            parts.append(t["none" if len(docs) == 1 else "nones"].format(langs=langs))
+    return f"{t['open']}: {'; '.join(parts)}."
+
+
+def find_differences(alignment: Any) -> dict[str, list[dict[str, Any]]]:
+    """Findings per sentence group of an alignment (align.Alignment), as stored in its sidecar."""
+    from rag.align import group_units
+
+    out: dict[str, list[dict[str, Any]]] = {}
+    for gid in alignment.groups:
+        units = group_units(alignment, gid)
+        if len(units) < 2:
+            continue
+        # a version without the sentence: that is the difference, its facts are not compared
+        found = [Finding("missing", units)] if any(not u for u in units.values()) else compare_units(units)
+        if found:
+            out[gid] = [{"kind": f.kind, "values": f.values} for f in found]
+    return out
+
+
+_JSON_LINE = re.compile(r"\{[^{}]*\}")
+
+
+def llm_meaning(units: dict[str, str], settings: Any) -> list[Finding]:
+    """Meaning-level differences found by the chat model, kept only where both quotes are verbatim.
+
+    Raises llm.LLMError when the model cannot be reached.
+    """
+    import json
+
+    from rag import llm
+    from rag.prompts import COMPARE_SYSTEM, COMPARE_USER
+
+    labels = {chr(ord("A") + n): d for n, d in enumerate(sorted(units))}
+    versions = "\n".join(f"{label}: {' '.join(units[d].split())}" for label, d in labels.items())
+    reply = llm.chat(
+        [
+            {"role": "system", "content": COMPARE_SYSTEM},
+            {"role": "user", "content": COMPARE_USER.format(versions=versions)},
+        ],
+        settings,
+    )
+    merged: dict[str, dict[str, str]] = {}  # one finding per quoted span of the odd version out
+    for raw in _JSON_LINE.findall(reply):
+        try:
+            item = json.loads(raw)
+            a, b = labels[str(item["a"]).strip()], labels[str(item["b"]).strip()]
+            a_text, b_text = str(item["a_text"]).strip(), str(item["b_text"]).strip()
+        except (ValueError, KeyError, TypeError):
+            continue
+        # a difference is real only if both sides are quoted as they stand, and are not the same words
+        if a == b or len(a_text) < 2 or len(b_text) < 2 or _fold(a_text) == _fold(b_text):
+            continue
+        if a_text not in units[a] or b_text not in units[b]:
+            continue
+        values = merged.setdefault(f"{a}\x00{a_text}", {a: a_text})
+        values.setdefault(b, b_text)
+    return [Finding("meaning", v) for v in merged.values()]
+
+
+def llm_findings(alignment: Any, settings: Any) -> dict[str, list[dict[str, Any]]]:
+    """Meaning-level findings per group from the chat model, cached by the groups' text."""
+    import hashlib
+
+    from rag import llm
+    from rag.align import group_units
+
+    cache: dict[str, list[dict[str, Any]]] = alignment.extra.setdefault("llm_cache", {})
+    out: dict[str, list[dict[str, Any]]] = {}
+    for gid in alignment.groups:
+        units = {d: u for d, u in group_units(alignment, gid).items() if u}
+        if len(units) < 2:
+            continue
+        key = hashlib.sha256(json_key(units, settings.llm_model).encode()).hexdigest()[:16]
+        if key not in cache:
+            try:
+                cache[key] = [{"kind": f.kind, "values": f.values} for f in llm_meaning(units, settings)]
+            except llm.LLMError as exc:
+                logger.warning(
+                    "chat model could not compare translations (%s): meaning is not checked", exc.cause
+                )
+                return out
+        if cache[key]:
+            out[gid] = cache[key]
+    return out
+
+
+def json_key(units: dict[str, str], model: str | None) -> str:
+    import json
+
+    return json.dumps([model, sorted(units.items())], ensure_ascii=False)
