@@ -63,7 +63,7 @@ COMPARE_SYSTEM = """You compare versions of one sentence, translated into differ
 Report only differences in meaning: a different place, region, country, person, organisation,
 number, date or amount. Ignore wording, word order, grammar and style.
 For each difference write one line of JSON:
-{"a": "<label>", "a_text": "<the words exactly as written in version a>", "b": "<label>", "b_text": "<the words exactly as written in version b>"}
+{"a": "A", "a_text": "<words as written in A>", "b": "B", "b_text": "<words as written in B>"}
 Copy a_text and b_text character for character from the versions. Keep them short (a few words).
 If the versions say the same thing, reply with exactly NONE."""
 
