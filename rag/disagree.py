@@ -231,6 +231,7 @@ def compare_names(units: dict[str, str]) -> Finding | None:
     lacking = {d: {k for k in shared if k not in folded[d]} for d in latin}
     if not any(lacking.values()):
         return None
+    missing = set().union(*lacking.values())
     values = {}
     for d in units:
         if lacking.get(d):
@@ -238,7 +239,7 @@ def compare_names(units: dict[str, str]) -> Finding | None:
             own = [w for k, w in names[d].items() if not any(k in folded[o] for o in units if o != d)]
             values[d] = "; ".join(own)
         else:
-            values[d] = "; ".join(names[d][k] for k in sorted(shared) if k in names[d])
+            values[d] = "; ".join(names[d][k] for k in sorted(missing) if k in names[d])
     return Finding("name", values)
 
 

@@ -1,0 +1,187 @@
+"""Translations as one fact: alignment, differences between versions, notes (issue 10)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import rag
+from rag import align, disagree
+from rag.settings import PROJECT_DIR
+from rag.store import get_store
+
+DE, ID, EL, HI, IV = (
+    "000_235633b48e1d49de.txt",
+    "001_20e62da513ea2e91.txt",
+    "002_62d8cc948397ae37.txt",
+    "003_bd2f714c53714b98.txt",
+    "004_094ef92761849e66.txt",
+)
+
+
+def _doc(doc_id: str, vecs: np.ndarray) -> align.DocSentences:
+    n = len(vecs)
+    return align.DocSentences(doc_id, "sha-" + doc_id, "xx", [(i, i + 1) for i in range(n)], ["c"] * n, vecs)
+
+
+def _random_sentences(n: int, seed: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    v = rng.normal(size=(n, 64))
+    return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+
+def _noisy(v: np.ndarray, seed: int, noise: float = 0.3) -> np.ndarray:
+    out = v + noise * np.random.default_rng(seed).normal(size=v.shape) / np.sqrt(v.shape[1])
+    return out / np.linalg.norm(out, axis=1, keepdims=True)
+
+
+# -- alignment on synthetic vectors (a translation = the same vectors with noise) ------------------
+def test_alignment_links_a_translation_one_to_one():
+    src = _random_sentences(10, 1)
+    links = align.align_pair(align.centred_by_document(src), align.centred_by_document(_noisy(src, 2)))
+    assert [(ln.a, ln.b) for ln in links] == [([i], [i]) for i in range(10)]
+
+
+def test_alignment_links_two_sentences_merged_into_one():
+    src = _random_sentences(10, 3)
+    merged = np.vstack([src[:4], (src[4] + src[5])[None, :] / np.linalg.norm(src[4] + src[5]), src[6:]])
+    links = align.align_pair(align.centred_by_document(src), align.centred_by_document(_noisy(merged, 4)))
+    assert ([4, 5], [4]) in [(ln.a, ln.b) for ln in links]
+    assert ([6], [5]) in [(ln.a, ln.b) for ln in links]
+
+
+def test_alignment_skips_a_dropped_sentence():
+    src = _random_sentences(10, 5)
+    dropped = np.vstack([src[:3], src[4:]])
+    links = align.align_pair(align.centred_by_document(src), align.centred_by_document(_noisy(dropped, 6)))
+    pairs = [(ln.a, ln.b) for ln in links]
+    assert all(3 not in a for a, _ in pairs)
+    assert ([4], [3]) in pairs and len(pairs) == 9
+
+
+def test_unrelated_documents_are_not_translations():
+    pair = align.compare(_doc("a.txt", _random_sentences(10, 7)), _doc("b.txt", _random_sentences(10, 8)))
+    assert not pair.translation
+    same = align.compare(_doc("a.txt", (src := _random_sentences(10, 9))), _doc("b.txt", _noisy(src, 10)))
+    assert same.translation and same.coverage == 1.0
+
+
+# -- offline detection ------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "text",
+    [
+        "6. März 2025",
+        "6 Maret 2025",
+        "6 Μαρτίου 2025",
+        "6 मार्च, 2025",
+        "ngày 6 tháng 3 năm 2025",
+        "March 6, 2025",
+    ],
+)
+def test_a_date_in_any_language_reads_as_the_same_date(text):
+    assert [(f.kind, f.key) for f in disagree.facts(f"Am {text} unterzeichnet.")] == [("date", "2025-3-6")]
+
+
+def test_amounts_read_the_same_in_either_decimal_convention():
+    de = disagree.facts("Budget 1,5 Millionen USD und 523.292 Einwohner")
+    hi = disagree.facts("बजट 1.5 मिलियन USD और 523,292 निवासी")
+    assert (
+        [(f.kind, f.key) for f in de]
+        == [(f.kind, f.key) for f in hi]
+        == [("amount", "1.5"), ("number", "523292")]
+    )
+
+
+def test_codes_compare_by_digits_across_scripts_and_by_letters_in_latin():
+    same = {"de": "Plan Nr. 334-KH/TU", "hi": "योजना संख्या 334-केएच/टीयू", "id": "Rencana No. 334-KH/TU"}
+    assert disagree.compare_units(same) == []
+    letters = {**same, "id": "Rencana No. 334-KH/UB"}
+    assert [f.kind for f in disagree.compare_units(letters)] == ["code"]
+
+
+def test_a_changed_number_is_flagged_with_what_each_version_says():
+    units = {"de": "Am 6. März 2025 mit 12 Projekten.", "id": "Pada 6 Maret 2025 dengan 14 proyek."}
+    (finding,) = disagree.compare_units(units)
+    assert finding.kind == "number" and finding.values == {"de": "12", "id": "14"}
+
+
+def test_a_shared_latin_name_missing_from_one_version_is_flagged():
+    units = {
+        "de": "Hanoi und das Programm (UNDP) unterzeichneten.",
+        "id": "Hanoi dan Program (UNICEF) menandatangani.",
+        "el": "Το Ανόι και το Πρόγραμμα (UNDP) υπέγραψαν.",
+    }
+    (finding,) = disagree.compare_units(units)
+    assert finding.kind == "name" and finding.values["id"] == "UNICEF" and finding.values["de"] == "UNDP"
+
+
+def test_the_note_groups_versions_that_say_the_same():
+    text = disagree.note(
+        "meaning",
+        {"a": "Nordchinas", "b": "kawasan Utara", "c": "kawasan Utara"},
+        {"a": "de", "b": "id", "c": "id"},
+        "en",
+    )
+    assert (
+        text
+        == "The translations differ: the Indonesian ones say “kawasan Utara”; the German one says “Nordchinas”."
+    )
+
+
+def test_model_claimed_differences_need_verbatim_quotes_on_both_sides(monkeypatch):
+    units = {"a.txt": "Hanoi soll Zentrum Nordchinas werden.", "b.txt": "Hanoi menjadi pusat kawasan Utara."}
+    reply = (
+        '{"a": "A", "a_text": "Nordchinas", "b": "B", "b_text": "kawasan Utara"}\n'
+        '{"a": "A", "a_text": "Südchinas", "b": "B", "b_text": "kawasan Selatan"}'  # not in the text
+    )
+    monkeypatch.setattr("rag.llm.chat", lambda messages, settings: reply)
+    found = disagree.llm_meaning(units, settings=None)
+    assert [(f.kind, f.values) for f in found] == [
+        ("meaning", {"a.txt": "Nordchinas", "b.txt": "kawasan Utara"})
+    ]
+
+
+# -- the seeds, real embedder -----------------------------------------------------------------------
+def test_the_four_translations_align_and_the_interview_with_nothing(seed_settings):
+    alignment = get_store(seed_settings).alignment()
+    assert align.pairs_of(alignment) == [
+        (a, b) for n, a in enumerate([DE, ID, EL, HI]) for b in [DE, ID, EL, HI][n + 1 :]
+    ]
+    assert IV not in alignment.family
+    # German and Indonesian give the innovation-centre goal a sentence of its own; Greek joins it to the one before
+    links = alignment.pairs[(DE, EL)].links
+    assert ([4, 5], [4]) in [(ln.a, ln.b) for ln in links]
+
+
+def test_no_flag_on_the_clean_seeds(seed_settings):
+    assert get_store(seed_settings).alignment().extra["findings"] == {}
+
+
+def test_the_st_petersburg_fact_is_one_group_backed_by_four_translations(seed_settings):
+    answer = rag.ask("What did Hanoi sign with St Petersburg?", settings=seed_settings)
+    groups = [c.group for c in answer.citations]
+    first = [c for c in answer.citations if c.group == groups[0]]
+    assert groups[0] is not None and {c.doc_id for c in first} == {DE, ID, EL, HI}
+    assert groups[: len(first)] == [groups[0]] * len(first)  # adjacent
+
+
+def test_a_changed_translation_realigns_only_its_pairs_and_is_flagged(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for d in (DE, ID, EL):
+        shutil.copy(PROJECT_DIR / "seeds" / d, docs / d)
+    settings = rag.get_settings(docs_dir=docs, index_dir=tmp_path / "index")
+    first = rag.ingest(settings=settings, progress=False)
+    assert first.realigned_pairs == 3 and len(first.translations) == 3
+    text = (docs / ID).read_text(encoding="utf-8")
+    (docs / ID).write_text(text.replace("6 Maret 2025", "7 Maret 2025"), encoding="utf-8")
+    second = rag.ingest(settings=settings, progress=False)
+    assert second.updated == [ID] and second.realigned_pairs == 2  # (DE, ID) and (ID, EL), not (DE, EL)
+    answer = rag.ask("What did Hanoi sign with St Petersburg?", settings=settings)
+    dates = [d for d in answer.disagreements if d.kind == "date"]
+    assert dates and dates[0].values[ID] == "7 Maret 2025" and dates[0].values[DE] == "6. März 2025"
+    assert dates[0].note in answer.text
+    assert Path(docs / ID).read_text(encoding="utf-8")[0:10] == text[0:10]
