@@ -99,9 +99,9 @@ def query_figures(index: Path, n: int = 60) -> dict[str, Any]:
         t1 = time.perf_counter()
         cands = R.search(qvec, s, store)
         t2 = time.perf_counter()
-        leaders = R.group_translations(cands, s.group_threshold, store)
+        leaders = R.group_translations(cands, qvec, store, s)
         grounded = api.grounded_groups(q, qvec, prev, leaders, s)
-        extractive_answer(q, query, grounded, store.stats().sentence_mean, s)
+        extractive_answer(q, query, grounded, store.alignment(), s)
         t3 = time.perf_counter()
         for k, v in zip(parts, (t1 - t0, t2 - t1, t3 - t2, t3 - t0), strict=True):
             parts[k].append(v * 1000)

@@ -291,7 +291,7 @@ def table(result: dict[str, Any]) -> str:
         f"| alignment precision | {result['alignment_precision']} |",
         f"| alignment recall | {result['alignment_recall']} |",
         f"| flags on the clean seeds | {result['false_flags_clean_seeds']} |",
-        f"| flags on the seeds with the added numbers sentence | {result['false_flags_with_added_numbers']} |",
+        f"| flags with the added sentence of numbers | {result['false_flags_with_added_numbers']} |",
         f"| pairs aligning the interview | {result['interview_aligned_with']} |",
     ]
     lines += [f"| detection recall: {k} | {v} |" for k, v in result["detection_recall"].items()]
