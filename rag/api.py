@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import unicodedata
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,7 @@ from rag import retrieval as _retrieve
 from rag.align import Alignment
 from rag.documents import detect_language
 from rag.embedding import get_embedder
-from rag.extract import extractive_answer, is_relevant, question_language, refusal
+from rag.extract import extractive_answer, is_relevant, passage_disagreements, question_language, refusal
 from rag.grounding import masked_questions, salient_terms, terms_to_test, ungrounded_terms
 from rag.library import AddReport
 from rag.settings import Settings, get_settings
@@ -91,7 +91,10 @@ def retrieve(question: str, k: int | None = None, settings: Settings | None = No
     s = _settings(settings)
     q = validate_question(question, s)
     ensure_index(s)
-    return _retrieve.retrieve(q, k or s.top_k, s)
+    passages = _retrieve.retrieve(q, k or s.top_k, s)
+    alignment = get_store(s).alignment()
+    language = s.answer_language or question_language(q, set())
+    return [replace(p, disagreements=tuple(passage_disagreements(p, alignment, language))) for p in passages]
 
 
 def _previous_question(history: list[dict[str, str]], settings: Settings) -> str | None:

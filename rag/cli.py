@@ -25,8 +25,8 @@ def _print_answer(answer: Any) -> None:
             print(f"[{n}]", "translations of one sentence:" if c.group else "")
         last_group = c.group
         print(f"    {c.doc_id} ({c.language}) {c.start}-{c.end}: {c.quote}")
-    for d in answer.disagreements:
-        print(f"  ! {d.kind}: {d.note}")
+    for d in answer.disagreements:  # the note is in the text; here is what each version says
+        print(f"  ! {d.kind} ({d.group}): " + "; ".join(f"{doc} {v!r}" for doc, v in d.values.items()))
 
 
 def _print_passages(passages: list[Any]) -> None:
@@ -35,6 +35,8 @@ def _print_passages(passages: list[Any]) -> None:
         print(f"    {' '.join(p.text.split())[:300]}")
         for t in p.translations:
             print(f"    = {t.doc_id} ({t.language}) {t.start}-{t.end}: {' '.join(t.text.split())[:120]}")
+        for d in p.disagreements:
+            print(f"    ! {d.kind}: {d.note}")
 
 
 def _settings(args: argparse.Namespace) -> Settings:

@@ -18,7 +18,7 @@ from rag.disagree import note
 from rag.documents import detect_language
 from rag.retrieval import Candidate
 from rag.settings import Settings
-from rag.types import Answer, Citation, Disagreement
+from rag.types import Answer, Citation, Disagreement, Passage
 
 logger = logging.getLogger(__name__)
 
@@ -100,6 +100,14 @@ def disagreements(citations: list[Citation], alignment: Alignment, language: str
             text = note(f["kind"], f["values"], langs, language)
             out.append(Disagreement(kind=f["kind"], group=c.group or gid, values=f["values"], note=text))
     return out
+
+
+def passage_disagreements(passage: Passage, alignment: Alignment, language: str) -> list[Disagreement]:
+    """The disagreements of every sentence of a retrieved passage (as if each were cited)."""
+    info = alignment.sentences.get(passage.doc_id, {})
+    spans = [(s, e) for s, e in info.get("spans", []) if passage.start <= s and e <= passage.end]
+    cites = [Citation(passage.doc_id, "", s, e, passage.language) for s, e in spans]
+    return disagreements(cites, alignment, language)
 
 
 def with_notes(answer: Answer, alignment: Alignment, language: str) -> Answer:

@@ -43,7 +43,6 @@ class Settings(BaseSettings):
     # retrieval and answering
     top_k: int = 5
     candidates: int = 40
-    group_threshold: float = 0.2
     sentence_weight: float = 0.5
     min_relevance: float = 0.77
     grounding_margin: float = 0.003

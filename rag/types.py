@@ -58,6 +58,8 @@ class Passage:
     language: str
     group: str | None = None
     translations: tuple[Passage, ...] = ()
+    # where the translations of its sentences differ (see Answer.disagreements)
+    disagreements: tuple[Disagreement, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -149,7 +149,7 @@ def test_the_four_translations_align_and_the_interview_with_nothing(seed_setting
         (a, b) for n, a in enumerate([DE, ID, EL, HI]) for b in [DE, ID, EL, HI][n + 1 :]
     ]
     assert IV not in alignment.family
-    # German and Indonesian give the innovation-centre goal a sentence of its own; Greek joins it to the one before
+    # German and Indonesian give the innovation-centre goal a sentence of its own; Greek joins it to the last
     links = alignment.pairs[(DE, EL)].links
     assert ([4, 5], [4]) in [(ln.a, ln.b) for ln in links]
 
