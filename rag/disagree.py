@@ -422,6 +422,9 @@ def llm_meaning(units: dict[str, str], settings: Any) -> list[Finding]:
         if a == b or len(a_text) < 2 or len(b_text) < 2 or _fold(a_text) == _fold(b_text):
             continue
         if a_text not in units[a] or b_text not in units[b]:
+            logger.info(
+                "dropped a claimed difference that does not quote both versions: %r / %r", a_text, b_text
+            )
             continue
         values = merged.setdefault(f"{a}\x00{a_text}", {a: a_text})
         values.setdefault(b, b_text)
