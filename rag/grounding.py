@@ -18,6 +18,7 @@ from functools import lru_cache
 import numpy as np
 
 from rag.retrieval import Candidate
+from rag.translit import close_in, to_latin
 
 # A token: letters, digits and combining marks (Devanagari vowel signs are marks, not \w), with
 # inner apostrophes, dots, slashes, hyphens ("57-NQ/TW", "People's").
@@ -155,6 +156,25 @@ def _common_noun(tokens: list[re.Match[str]], n: int) -> bool:
     return before[:1].islower() and before not in _NAME_PREPOSITIONS
 
 
+# Vietnamese writes words as syllables and capitalises the first syllable of many common nouns.
+SYLLABLE_CAPITALISING = frozenset({"vi"})
+
+
+def _capitalised_neighbour(question: str, tokens: list[re.Match[str]], n: int) -> bool:
+    """Whether the token before or after token ``n`` is capitalised and next to it (one space)."""
+    for k in (n - 1, n + 1):
+        if 0 <= k < len(tokens):
+            a, b = sorted((tokens[n], tokens[k]), key=lambda t: t.start())
+            if tokens[k].group()[:1].isupper() and question[a.end() : b.start()] == " ":
+                return True
+    return False
+
+
+def _lowercase_next(question: str, tokens: list[re.Match[str]], n: int) -> bool:
+    nxt = tokens[n + 1] if n + 1 < len(tokens) else None
+    return nxt is not None and nxt.group()[:1].islower() and question[tokens[n].end() : nxt.start()] == " "
+
+
 def salient_terms(question: str, language: str = "") -> list[Term]:
     """Names, numbers and codes of the question: quoted titles, runs of capitalised or numeric tokens.
 
@@ -168,7 +188,14 @@ def salient_terms(question: str, language: str = "") -> list[Term]:
     for n, m in enumerate(tokens):
         inside = any(s <= m.start() < e for s, e in quoted)
         noun = language in NOUN_CAPITALISING and _common_noun(tokens, n)
-        if inside or noun or not _is_salient(m.group(), first=n == 0):
+        first = n == 0
+        if language in SYLLABLE_CAPITALISING and m.group()[:1].isupper() and not m.group().isupper():
+            # one capitalised syllable before a lower-case one is a common noun ("Nghị quyết", "Thủ
+            # đô"); a name is a run of them ("Hà Nội", "Hồ Chí Minh"), which takes in the first word
+            alone = not _capitalised_neighbour(question, tokens, n)
+            # ... while a foreign name stands alone before punctuation or at the end ("với Paris?")
+            noun, first = noun or (alone and _lowercase_next(question, tokens, n)), False
+        if inside or noun or not _is_salient(m.group(), first=first):
             prev_end = -1
             continue
         # capitals tie the words of a name together; caseless words stand alone
@@ -279,4 +306,17 @@ def found_verbatim(term: Term, folded_text: str) -> bool:
     words = [w for w in _TOKEN.findall(fold(term.text)) if len(w) >= 3]
     if not words:
         return False
-    return all((w[:-2] if len(w) >= 6 else w) in folded_text for w in words)
+    if all((w[:-2] if len(w) >= 6 else w) in folded_text for w in words):
+        return True
+    if script(term.text) in ("GREEK", "DEVANAGARI"):
+        # the same name in Latin letters: "Ανόι" -> "anoi" in "hanoi", "टोक्यो" -> "tokyo"
+        latin = _latin_tokens(folded_text)
+        return bool(latin) and all(
+            close_in(to_latin(w), latin) for w in _TOKEN.findall(term.text) if len(w) >= 3
+        )
+    return False
+
+
+@lru_cache(maxsize=2048)
+def _latin_tokens(folded_text: str) -> frozenset[str]:
+    return frozenset(w for w in re.findall(r"[a-z]{3,}", folded_text))
