@@ -60,3 +60,22 @@ def test_term_support_is_how_much_the_term_pulls_towards_the_evidence():
     )  # without term 0 the question leans away; term 1 changes nothing
     support = term_support(evidence, question, masked)
     assert support[0] > 0.19 and abs(support[1]) < 1e-9
+
+
+def test_a_greek_name_is_found_in_latin_script_evidence_by_its_sound():
+    from rag.grounding import Term, fold, found_verbatim
+
+    evidence = fold("Der Plan zielt darauf ab, Hanoi bis 2030 zu einem Zentrum zu machen.")
+    assert found_verbatim(Term("Ανόι", 0, 4), evidence)
+    assert not found_verbatim(Term("Παρίσι", 0, 6), evidence)
+
+
+def test_vietnamese_common_nouns_are_not_names_but_runs_and_foreign_names_are():
+    from rag.grounding import salient_terms
+
+    def terms(q: str) -> list[str]:
+        return sorted(t.text for t in salient_terms(q, "vi"))
+
+    assert terms("Kế hoạch số 139/KH-UBND thực hiện nghị quyết nào của Chính phủ?") == ["139/KH-UBND"]
+    assert terms("Hà Nội có thiếu nguồn thu ngân sách không?") == ["Hà Nội"]
+    assert terms("Hà Nội đã ký gì với Paris?") == ["Hà Nội", "Paris"]
