@@ -58,6 +58,7 @@ def run_one(
     # the harness imports the module from its working directory: the project root
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(PROJECT_DIR), env.get("PYTHONPATH")) if p)
     cmd = command(system, qlang, harness_dir, limit)
+    load_start = os.getloadavg()[0]
     proc = subprocess.run(cmd, cwd=PROJECT_DIR, env=env, capture_output=True, text=True, check=False)
     if proc.returncode != 0:
         tail = "\n".join(proc.stderr.strip().splitlines()[-15:])
@@ -66,8 +67,10 @@ def run_one(
         "system": system,
         "qlang": qlang,
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
-        "command": " ".join(["python", *cmd[1:]]),
+        # as typed from the project root
+        "command": " ".join(["python", os.path.relpath(cmd[1], PROJECT_DIR), *cmd[2:]]),
         "limit": limit,
+        "load": [round(load_start, 2), round(os.getloadavg()[0], 2)],
         "summary": last_json_line(proc.stdout),
     }
     reports.mkdir(parents=True, exist_ok=True)
