@@ -171,15 +171,23 @@ def xquad_section(records: list[dict[str, Any]], fresh: bool) -> str:
     whens = sorted({r["when"] for r in records})
     origin = "run with this report" if fresh else "cached; `--xquad` reruns them"
     loads = [x for r in records for x in r.get("load", [])]
-    load = f", load average {min(loads):.1f}-{max(loads):.1f}" if loads else ""
-    out.append(f"Runs finished from {whens[0]} to {whens[-1]} ({origin}{load}); from the project root:")
+    load = f"; load average {min(loads):.1f}-{max(loads):.1f}" if loads else ""
+    out.append(f"Runs finished from {whens[0]} to {whens[-1]}{load} ({origin}). From the project root:")
     out += ["", "```sh", *sorted({r["command"] for r in records}), "```"]
     limited = [f"{r['system']}/{r['qlang']} (first {r['limit']})" for r in records if r.get("limit")]
     if limited:
         out.append(f"\nLimited runs, not the whole dev half: {', '.join(limited)}.")
     out += ["", "Published in NOTES.md for the product (same harness, earlier code):", "", PUBLISHED_XQUAD]
-    if any(r["system"] == "vector" for r in records):
-        out += ["", VECTOR_XQUAD_NOTE]
+    vector = [r for r in records if r["system"] == "vector" and r["summary"].get("answered")]
+    if vector:
+        shares = ", ".join(
+            f"{r['qlang']} {r['summary']['answer_contains'] / r['summary']['answered']:.2f}" for r in vector
+        )
+        out += [
+            "",
+            f"{VECTOR_XQUAD_NOTE} Of the questions it did answer, the share containing the gold "
+            f"answer (ans / answered): {shares}.",
+        ]
     return "\n".join(out)
 
 
@@ -272,7 +280,9 @@ def markdown(result: dict[str, Any], xquad: list[dict[str, Any]], charts: list[P
         "containment: a chunk holding the whole passage counts; **passage chars** (median length of the "
         "retrieved passages) shows how much text a hit carries.",
         "- **p50/p95**: wall time of `ask` per item after a warm-up question (retrieval for hit@k is "
-        "timed apart and not included).",
+        "timed apart and not included). The embedder runs OpenMP threads, which slow down sharply when "
+        "other processes compete for the cores (one query embedding: 18 ms at one moment, 1.7 s a minute "
+        "later at load average 4 on 2 cores): compare latencies within one run, with its load average.",
         "- failing: a wrong answer, a refusal of an answerable item, an answer to an unanswerable one, or "
         "a right answer with no citation inside a supporting passage.",
         "",
