@@ -29,10 +29,11 @@ def per_language(result: dict[str, Any], metric: str, title: str, path: Path) ->
     fig, ax = plt.subplots(figsize=(1.2 + 1.3 * len(langs), 3.6), dpi=110)
     for i, name in enumerate(systems):
         rows = result["systems"][name]["by_qlang"]
-        values = [rows.get(lang, {}).get(metric) or 0.0 for lang in langs]
+        raw = [rows.get(lang, {}).get(metric) for lang in langs]
         xs = [j + (i - (len(systems) - 1) / 2) * width for j in range(len(langs))]
-        bars = ax.bar(xs, values, width, label=name, color=COLOURS.get(name))
-        ax.bar_label(bars, labels=[f"{v:.2f}" for v in values], fontsize=6, padding=1)
+        bars = ax.bar(xs, [v or 0.0 for v in raw], width, label=name, color=COLOURS.get(name))
+        # no value (e.g. no citation at all to be precise about) is not a zero
+        ax.bar_label(bars, labels=["n/a" if v is None else f"{v:.2f}" for v in raw], fontsize=6, padding=1)
     ax.set_xticks(range(len(langs)))
     ax.set_xticklabels([f"{lang}\n(n={_answerable(result, lang)})" for lang in langs], fontsize=8)
     ax.set_ylim(0, 1.1)
