@@ -1,9 +1,18 @@
-"""Scoring one answer against its gold item, and the summary over many."""
+"""Scoring one answer against its gold item, and the summary over many.
+
+A citation is *supported* when its span lies inside a supporting passage of the item (the line of a
+supporting document that holds the gold anchor). A retrieved passage *hits* when it overlaps a
+supporting passage: chunks need not follow the gold set's lines (a product chunk may join a caption
+to the paragraph after it; a default llama-index chunk holds several paragraphs), so containment
+would count a chunk that holds the whole passage as a miss. The median length of the retrieved
+passages is reported beside hit@k because a longer passage overlaps more easily.
+"""
 
 from __future__ import annotations
 
 import statistics
 import unicodedata
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,6 +42,47 @@ class ItemScore:
     dropped_markers: int = 0  # model-written citation markers that pointed at no passage
     text: str = ""
     cited: list[str] = field(default_factory=list)
+    question: str = ""
+    doc_langs: str = "none"  # languages of the supporting documents, e.g. "de" or "de+el+hi+id"
+    supporting_docs: int = 0
+    cited_docs: int = 0  # supporting documents with at least one supported citation
+    ranked: bool = False  # retrieval was scored (rank None then means: not in the top K)
+    rank: int | None = None
+    passage_chars: list[int] = field(default_factory=list)  # lengths of the retrieved passages
+    retrieve_ms: float = 0.0
+
+
+Span = tuple[str, int, int]  # doc_id, start, end
+
+# How many retrieved passages count for hit@k and MRR.
+K = 10
+
+
+def supporting_spans(item: GoldItem, texts: dict[str, str]) -> list[Span]:
+    return [(s.doc, *passage_span(texts[s.doc], s.anchor)) for s in item.support]
+
+
+def cited_inside(c: Any, spans: list[Span]) -> bool:
+    return any(c.doc_id == d and s <= c.start and c.end <= e for d, s, e in spans)
+
+
+def overlaps(p: Any, spans: list[Span]) -> bool:
+    return any(p.doc_id == d and p.start < e and s < p.end for d, s, e in spans)
+
+
+def first_hit_rank(passages: Sequence[Any], spans: list[Span], k: int = K) -> int | None:
+    """1-based rank of the first passage that overlaps a supporting passage; the translations grouped
+    under a passage count at its rank (one fact, one rank)."""
+    for rank, p in enumerate(passages[:k], start=1):
+        if any(overlaps(q, spans) for q in (p, *getattr(p, "translations", ()))):
+            return rank
+    return None
+
+
+def doc_languages(item: GoldItem, languages: dict[str, str]) -> str:
+    """The languages of the item's supporting documents as one label ("none" when unanswerable)."""
+    langs = sorted({languages.get(s.doc, "und") for s in item.support})
+    return "+".join(langs) if langs else "none"
 
 
 def _alternative_found(alt: str, norm: str, answer_numbers: set[str]) -> bool:
@@ -50,17 +100,31 @@ def facts_found(item: GoldItem, text: str) -> bool:
 
 
 def score_item(
-    item: GoldItem, answer: Any, texts: dict[str, str], doc_text: Any, latency_ms: float
+    item: GoldItem,
+    answer: Any,
+    texts: dict[str, str],
+    doc_text: Callable[[str], str],
+    latency_ms: float,
+    passages: Sequence[Any] | None = None,
+    languages: dict[str, str] | None = None,
+    retrieve_ms: float = 0.0,
 ) -> ItemScore:
-    """``doc_text(doc_id)`` returns a document's text as read, to check each quote against."""
-    spans = [(s.doc, *passage_span(texts[s.doc], s.anchor)) for s in item.support]
+    """``doc_text(doc_id)`` returns a document's text as read, to check each quote against;
+    ``passages`` are what the system retrieved for the item's query, best first (scores hit@k, MRR).
+
+    Every kind but "unanswerable" is answerable (new kinds need no change here).
+    """
+    spans = supporting_spans(item, texts)
     supported = verbatim = 0
+    cited_docs: set[str] = set()
     for c in answer.citations:
-        if any(c.doc_id == d and s <= c.start and c.end <= e for d, s, e in spans):
+        if cited_inside(c, spans):
             supported += 1
+            cited_docs.add(c.doc_id)
         if doc_text(c.doc_id)[c.start : c.end] == c.quote:
             verbatim += 1
     answerable = item.answerable
+    ranked = passages is not None and answerable
     return ItemScore(
         id=item.id,
         lang=item.lang,
@@ -78,7 +142,31 @@ def score_item(
         dropped_markers=int(getattr(answer, "dropped_markers", 0)),
         text=answer.text,
         cited=[f"{c.doc_id}:{c.start}-{c.end}" for c in answer.citations],
+        question=item.question,
+        doc_langs=doc_languages(item, languages or {}),
+        supporting_docs=len({d for d, _, _ in spans}),
+        cited_docs=len(cited_docs),
+        ranked=ranked,
+        rank=first_hit_rank(passages, spans) if ranked and passages is not None else None,
+        passage_chars=[p.end - p.start for p in passages[:K]] if passages is not None else [],
+        retrieve_ms=retrieve_ms,
     )
+
+
+def failure(s: ItemScore) -> str | None:
+    """Why an item failed, or None: a wrong answer, a false refusal, an answered unanswerable
+    question, or a right answer none of whose citations lies in a supporting passage."""
+    if s.refusal_ok is False:
+        return "answered an unanswerable question"
+    if s.correct is None:
+        return None
+    if not s.answered:
+        return "refused an answerable question"
+    if not s.correct:
+        return "wrong answer"
+    if not s.support_hit:
+        return "right answer, no citation in a supporting passage"
+    return None
 
 
 def _share(values: list[bool]) -> float | None:
@@ -94,19 +182,31 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[k]
 
 
+def _mean(values: list[float]) -> float | None:
+    return round(sum(values) / len(values), 3) if values else None
+
+
 def summarise(scores: list[ItemScore]) -> dict[str, Any]:
     answerable = [s for s in scores if s.correct is not None]
     unanswerable = [s for s in scores if s.refusal_ok is not None]
+    ranked = [s for s in answerable if s.ranked]
     cites = sum(s.citations for s in answerable)
     all_cites = sum(s.citations for s in scores)
     lat = [s.latency_ms for s in scores]
+    chars = [c for s in ranked for c in s.passage_chars]
     return {
         "n": len(scores),
         "answer_accuracy": _share([bool(s.correct) for s in answerable]),
         "citation_precision": round(sum(s.citations_supported for s in answerable) / cites, 3)
         if cites
         else None,
+        # per item: the share of its supporting documents cited inside their supporting passage
+        "citation_recall": _mean([s.cited_docs / s.supporting_docs for s in answerable if s.supporting_docs]),
         "support_hit": _share([bool(s.support_hit) for s in answerable]),
+        "hit@1": _share([s.rank is not None and s.rank <= 1 for s in ranked]),
+        "hit@5": _share([s.rank is not None and s.rank <= 5 for s in ranked]),
+        "mrr": _mean([1 / s.rank if s.rank else 0.0 for s in ranked]),
+        "passage_chars_p50": round(statistics.median(chars)) if chars else None,
         "verbatim": round(sum(s.citations_verbatim for s in scores) / all_cites, 3) if all_cites else None,
         "refusal_accuracy": _share([bool(s.refusal_ok) for s in unanswerable]),
         "false_refusal": _share([not s.answered for s in answerable]),

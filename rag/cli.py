@@ -1,4 +1,4 @@
-"""The ``rag`` command: ingest, ask, retrieve."""
+"""The ``rag`` command: ingest, ask, retrieve, ui, eval."""
 
 from __future__ import annotations
 
@@ -65,11 +65,20 @@ def main(argv: list[str] | None = None) -> int:
     p_ui = sub.add_parser("ui", help="start the web UI (python -m ui)")
     p_ui.add_argument("--host", default=None)
     p_ui.add_argument("--port", default=None)
-    args = parser.parse_args(argv)
+    # its options are python -m eval's (rag eval --help shows them): passed through unparsed
+    sub.add_parser("eval", help="score the product and the baselines (python -m eval)", add_help=False)
+    args, rest = parser.parse_known_args(argv)
+    if rest and args.cmd != "eval":
+        parser.error(f"unrecognized arguments: {' '.join(rest)}")
     if args.cmd == "ui":
         # the UI is a layer above the library: run it as its own program, never import it from here
         extra = [a for k in ("host", "port") if getattr(args, k) for a in (f"--{k}", str(getattr(args, k)))]
         os.execv(sys.executable, [sys.executable, "-m", "ui", *extra])
+    if args.cmd == "eval":
+        # the same for the evaluation: rag never imports eval (it imports rag)
+        extra = ["--index", args.index] if args.index else []
+        extra += ["--set", f"docs_dir={args.docs}"] if args.docs else []
+        os.execv(sys.executable, [sys.executable, "-m", "eval", *extra, *rest])
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(message)s"
     )
