@@ -53,6 +53,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--xquad", action="store_true", help="run the XQuAD harness for the chosen systems")
     p.add_argument("--xquad-dir", type=Path, default=DEFAULT_HARNESS_DIR, help="folder of run.py")
     p.add_argument("--xquad-limit", type=int, help="pass --limit N to the harness (quick checks)")
+    p.add_argument(
+        "--perturb", action="store_true", help="also rerun the translation suite (eval/perturb.py)"
+    )
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
     return p
 
@@ -123,6 +126,15 @@ def main(argv: list[str] | None = None) -> int:
             print(f"xquad: {exc}", file=sys.stderr)
             return 1
         fresh = True
+    if args.perturb:
+        from eval import perturb
+
+        suite = perturb.run(progress=not args.quiet)
+        print(perturb.table(suite))
+        (args.reports_dir / "perturb.json").write_text(json.dumps(suite, ensure_ascii=False, indent=2))
+        (args.reports_dir / "perturb.md").write_text(
+            "# Translation suite (`python -m eval.perturb`)\n\n" + perturb.table(suite) + "\n"
+        )
     if args.report:
         from eval.report import write_report
 

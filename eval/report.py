@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,13 @@ COLUMNS = [
     ("latency_ms_p50", "p50 ms"),
     ("latency_ms_p95", "p95 ms"),
 ]
-HEADLINE = [*COLUMNS[:4], ("verbatim", "verbatim"), *COLUMNS[4:], ("passage_chars_p50", "passage chars")]
+HEADLINE = [
+    *COLUMNS[:4],
+    ("verbatim", "verbatim"),
+    *COLUMNS[4:],
+    ("disagreement_flagged", "disagreement flagged"),
+    ("passage_chars_p50", "passage chars"),
+]
 
 SYSTEM_NOTES = {
     "bm25": "BM25Okapi (k1 1.5, b 0.75) over the documents' lines, tokens = casefolded runs of letters, "
@@ -198,6 +205,17 @@ def _load(result: dict[str, Any]) -> str:
     return f"{fmt(start)} at the start, {fmt(end)} at the end" if start is not None else "not recorded"
 
 
+def perturb_section(out_dir: Path = REPORTS_DIR) -> str:
+    """The translation suite's tables (alignment, detection per kind, false flags), as last run."""
+    md = out_dir / "perturb.md"
+    if not md.is_file():
+        return "Not run (`python -m eval --report --perturb`)."
+    when = datetime.fromtimestamp(md.stat().st_mtime, tz=UTC).strftime("%Y-%m-%d %H:%M UTC")
+    body = md.read_text(encoding="utf-8").split("\n", 2)[-1].strip()
+    intro = f"From {when}. Alignment against `eval/alignment_gold.json`; each case edits one translation."
+    return f"{intro}\n\n{body}"
+
+
 def markdown(result: dict[str, Any], xquad: list[dict[str, Any]], charts: list[Path], fresh: bool) -> str:
     systems = result["systems"]
     first = next(iter(systems.values()))
@@ -255,6 +273,10 @@ def markdown(result: dict[str, Any], xquad: list[dict[str, Any]], charts: list[P
         "## XQuAD dev half, split layout (`shared/xquad/run.py --answers`)",
         "",
         xquad_section(xquad, fresh),
+        "",
+        "## Translations (`python -m eval.perturb`, or `python -m eval --report --perturb`)",
+        "",
+        perturb_section(),
         "",
         "## Failing items of the product",
         "",

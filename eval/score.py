@@ -50,6 +50,8 @@ class ItemScore:
     rank: int | None = None
     passage_chars: list[int] = field(default_factory=list)  # lengths of the retrieved passages
     retrieve_ms: float = 0.0
+    # disagreement items: whether Answer.disagreements names what a differing translation says
+    disagreement_flagged: bool | None = None
 
 
 Span = tuple[str, int, int]  # doc_id, start, end
@@ -150,7 +152,19 @@ def score_item(
         rank=first_hit_rank(passages, spans) if ranked and passages is not None else None,
         passage_chars=[p.end - p.start for p in passages[:K]] if passages is not None else [],
         retrieve_ms=retrieve_ms,
+        disagreement_flagged=flagged(item, answer) if item.disagree else None,
     )
+
+
+def flagged(item: GoldItem, answer: Any) -> bool:
+    """Whether one of the answer's disagreements quotes a differing text of the item (either way
+    round: the flag may quote more or less of the sentence than the gold)."""
+    for d in getattr(answer, "disagreements", []) or []:
+        for doc_id, text in item.disagree.items():
+            value = normalise(d.values.get(doc_id, ""))
+            if value and (normalise(text) in value or value in normalise(text)):
+                return True
+    return False
 
 
 def failure(s: ItemScore) -> str | None:
@@ -210,6 +224,9 @@ def summarise(scores: list[ItemScore]) -> dict[str, Any]:
         "verbatim": round(sum(s.citations_verbatim for s in scores) / all_cites, 3) if all_cites else None,
         "refusal_accuracy": _share([bool(s.refusal_ok) for s in unanswerable]),
         "false_refusal": _share([not s.answered for s in answerable]),
+        "disagreement_flagged": _share(
+            [bool(s.disagreement_flagged) for s in scores if s.disagreement_flagged is not None]
+        ),
         "latency_ms_p50": round(statistics.median(lat), 1) if lat else None,
         "latency_ms_p95": round(percentile(lat, 95), 1) if lat else None,
     }
