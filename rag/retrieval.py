@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import numpy as np
 
@@ -71,11 +69,6 @@ class Candidate:
         )
 
 
-@lru_cache(maxsize=1)
-def _pool() -> ThreadPoolExecutor:
-    return ThreadPoolExecutor(max_workers=4, thread_name_prefix="rag-query")
-
-
 def embed_question(question: str, settings: Settings) -> np.ndarray:
     return np.asarray(get_embedder(settings.embed_model).embed_query_vec(question), dtype=np.float32)
 
@@ -89,23 +82,17 @@ def search(qvec: np.ndarray, settings: Settings, store: Store | None = None) -> 
         )
     stats = store.stats()
     per_language = max(settings.candidates // max(len(stats.chunk_mean), 1), settings.top_k * 2, 8)
-    langs = list(stats.chunk_mean.items())
-
-    def nearest(item: tuple[str, np.ndarray]) -> list[tuple[str, str, float]]:
-        lang, mean = item
-        where = {"$and": [{"kind": CHUNK}, {"language": lang}]}
-        offset = float(qvec @ mean)
-        return [(i, lang, cos - offset) for i, cos in store.nearest(qvec, per_language, where)]
-
-    # one search per document language (see the module docstring); Chroma releases the GIL, so
-    # they run side by side
-    hits = [h for found in _pool().map(nearest, langs) for h in found]
-    hits.sort(key=lambda h: -h[2])
-    hits = hits[: settings.candidates]
-    records = store.records([i for i, _, _ in hits])
+    # one search per document language (see the module docstring), each a plain HNSW query on that
+    # language's chunk collection; the store runs them side by side and returns the records with them
+    found = store.nearest_records(qvec, per_language, CHUNK, list(stats.chunk_mean))
+    hits = [
+        (float(rec.vector @ qvec), cos - float(qvec @ stats.chunk_mean[lang]), chunk_id, lang, rec)
+        for lang, items in found.items()
+        for chunk_id, cos, rec in items
+    ]
+    hits.sort(key=lambda h: -h[1])
     top = []
-    for chunk_id, lang, score in hits:
-        rec = records[chunk_id]
+    for raw_cos, score, chunk_id, lang, rec in hits[: settings.candidates]:
         meta = rec.metadata
         top.append(
             Candidate(
@@ -118,7 +105,7 @@ def search(qvec: np.ndarray, settings: Settings, store: Store | None = None) -> 
                 header=str(meta.get("header", "")),
                 position=int(meta.get("position", 0)),
                 sentences=[tuple(x) for x in json.loads(str(meta["sentences"]))],
-                cos=float(rec.vector @ qvec),
+                cos=raw_cos,
                 score=score,
                 vec=rec.vector,
             )

@@ -89,11 +89,12 @@ class Settings(BaseSettings):
         return hashlib.sha256(blob).hexdigest()[:12]
 
     def collection_name(self) -> str:
+        """The name of the index: the prefix of its collections (``<name>__chunk__de``, ...)."""
         return f"rag_{self.fingerprint()}"
 
 
 # Bump when what is stored changes: ids, metadata keys, or what cleaning and chunking keep.
-INDEX_SCHEMA_VERSION = 4
+INDEX_SCHEMA_VERSION = 5  # 5: one collection per (kind, language); the language in record ids
 
 
 def get_settings(**overrides: object) -> Settings:
