@@ -14,7 +14,7 @@ import numpy as np
 from rag import generate, library, llm
 from rag import indexing as _ingest
 from rag import retrieval as _retrieve
-from rag.documents import detect_language
+from rag.documents import detect_language, preload_language_model
 from rag.embedding import get_embedder
 from rag.extract import extractive_answer, is_relevant, question_language, refusal
 from rag.grounding import masked_questions, salient_terms, terms_to_test, ungrounded_terms
@@ -167,6 +167,7 @@ class Retrieved:
 def _retrieve_for(question: str, history: Any, settings: Settings) -> Retrieved:
     q = validate_question(question, settings)
     msgs = validate_history(history)
+    preload_language_model()  # first question: loads while Chroma is imported and the index opened
     ensure_index(settings)
     store = get_store(settings)
     standalone = None

@@ -13,8 +13,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-from tqdm import tqdm
-
 from rag.chunking import Chunk, chunk_document
 from rag.documents import Document, DocumentError, list_files, load_document
 from rag.embedding import get_embedder
@@ -183,6 +181,8 @@ def _write_changes(
 ) -> bool:
     embedder = get_embedder(settings.embed_model)
     changed = False
+    from tqdm import tqdm  # here, not at the top: a process that only answers never needs it
+
     bar = tqdm(sorted(files.items()), desc="ingest", unit="doc", disable=not progress)
     for doc_id, path in bar:
         try:

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import textwrap
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import rag
 from rag.embedding import get_embedder
 from rag.store import CHUNK, SENTENCE, Store, get_store, record_location, reset_stores
+
+ROOT = Path(__file__).resolve().parent.parent
 
 EN = (
     "The city of Hanoi signed an agreement with Saint Petersburg about trade and science.\n\n"
@@ -130,3 +136,35 @@ class Killed(BaseException):
 
 def _die(*args, **kwargs):
     raise Killed
+
+
+def test_answering_from_an_existing_index_never_imports_llama_index(docs, hash_settings):
+    (docs / "en.txt").write_text(EN)
+    rag.ingest(settings=hash_settings, progress=False)
+    code = f"""
+        import sys
+        import rag
+        s = rag.Settings(docs_dir={str(docs)!r}, index_dir={str(hash_settings.index_dir)!r},
+                         embed_model="hash:256", min_relevance=0.0)
+        assert rag.ask("Hanoi Saint Petersburg agreement", settings=s).answered
+        print(sorted({{m.split(".")[0] for m in sys.modules if m.startswith("llama_index")}}))
+    """
+    out = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert out.strip() == "[]"
+
+
+def test_the_embedder_is_available_to_llama_index():
+    from rag.embedding import llama_index_embedding
+
+    wrapped = llama_index_embedding("hash:64")
+    inner = get_embedder("hash:64")
+    assert np.allclose(
+        wrapped.get_text_embedding("Hanoi agreement"), inner.embed_passages(["Hanoi agreement"])[0]
+    )
+    assert np.allclose(wrapped.get_query_embedding("Hanoi"), inner.embed_query_vec("Hanoi"))
