@@ -17,7 +17,7 @@ import numpy as np
 
 from rag.embedding import get_embedder
 from rag.settings import Settings
-from rag.store import CHUNK, IndexError_, Store, get_store
+from rag.store import CHUNK, IndexError_, Record, Store, each, get_store
 from rag.types import Passage
 
 logger = logging.getLogger(__name__)
@@ -52,9 +52,7 @@ class Candidate:
         return int(np.argmax(self.sent_scores)) if len(self.sent_scores) else 0
 
     def sentence_id(self, i: int) -> str:
-        owner_sha = self.chunk_id.rsplit("-", 2)[0]
-        s, e = self.sentences[i]
-        return f"{owner_sha}-s{s}-{e}"
+        return sentence_id(self.chunk_id, *self.sentences[i])
 
     def to_passage(self) -> Passage:
         return Passage(
@@ -82,48 +80,52 @@ def search(qvec: np.ndarray, settings: Settings, store: Store | None = None) -> 
         )
     stats = store.stats()
     per_language = max(settings.candidates // max(len(stats.chunk_mean), 1), settings.top_k * 2, 8)
-    # one search per document language (see the module docstring), each a plain HNSW query on that
-    # language's chunk collection; the store runs them side by side and returns the records with them
-    found = store.nearest_records(qvec, per_language, CHUNK, list(stats.chunk_mean))
-    hits = [
-        (float(rec.vector @ qvec), cos - float(qvec @ stats.chunk_mean[lang]), chunk_id, lang, rec)
-        for lang, items in found.items()
-        for chunk_id, cos, rec in items
-    ]
-    hits.sort(key=lambda h: -h[1])
-    top = []
-    for raw_cos, score, chunk_id, lang, rec in hits[: settings.candidates]:
-        meta = rec.metadata
-        top.append(
-            Candidate(
-                chunk_id=chunk_id,
-                doc_id=str(meta["doc_id"]),
-                language=lang,
-                start=int(meta["start"]),
-                end=int(meta["end"]),
-                text=rec.text,
-                header=str(meta.get("header", "")),
-                position=int(meta.get("position", 0)),
-                sentences=[tuple(x) for x in json.loads(str(meta["sentences"]))],
-                cos=raw_cos,
-                score=score,
-                vec=rec.vector,
-            )
-        )
-    _score_sentences(top, qvec, store, settings.sentence_weight)
-    top.sort(key=lambda c: -c.score)
-    return top
 
+    def in_language(lang: str) -> tuple[list[Candidate], dict[str, np.ndarray]]:
+        # a plain HNSW query on this language's chunk collection, the records with it, then the
+        # vectors of their sentences (the same language's sentence collection)
+        offset = float(qvec @ stats.chunk_mean[lang])
+        cands = [
+            _candidate(chunk_id, lang, rec, float(rec.vector @ qvec), cos - offset)
+            for chunk_id, cos, rec in store.nearest_records(qvec, per_language, CHUNK, lang)
+        ]
+        return cands, store.embeddings([c.sentence_id(i) for c in cands for i in range(len(c.sentences))])
 
-def _score_sentences(cands: list[Candidate], qvec: np.ndarray, store: Store, weight: float) -> None:
-    stats = store.stats()
-    vecs = store.embeddings([c.sentence_id(i) for c in cands for i in range(len(c.sentences))])
-    for c in cands:
+    # one search per document language (see the module docstring); languages side by side
+    found = each(in_language, list(stats.chunk_mean))
+    top = sorted((c for cands, _ in found for c in cands), key=lambda c: -c.score)[: settings.candidates]
+    vecs = {k: v for _, part in found for k, v in part.items()}
+    for c in top:
         c.sent_vecs = np.vstack([vecs[c.sentence_id(i)] for i in range(len(c.sentences))])
         c.sent_cos = c.sent_vecs @ qvec
         mean = stats.sentence_mean.get(c.language)
         c.sent_scores = c.sent_cos - (float(qvec @ mean) if mean is not None else 0.0)
-        c.score += weight * float(c.sent_scores.max())
+        c.score += settings.sentence_weight * float(c.sent_scores.max())
+    top.sort(key=lambda c: -c.score)
+    return top
+
+
+def sentence_id(chunk_id: str, start: int, end: int) -> str:
+    """The id of a chunk's sentence (see ``indexing.record_id``): same owner, version and language."""
+    return f"{chunk_id.rsplit('-', 2)[0]}-s{start}-{end}"
+
+
+def _candidate(chunk_id: str, lang: str, rec: Record, cos: float, score: float) -> Candidate:
+    meta = rec.metadata
+    return Candidate(
+        chunk_id=chunk_id,
+        doc_id=str(meta["doc_id"]),
+        language=lang,
+        start=int(meta["start"]),
+        end=int(meta["end"]),
+        text=rec.text,
+        header=str(meta.get("header", "")),
+        position=int(meta.get("position", 0)),
+        sentences=[tuple(x) for x in json.loads(str(meta["sentences"]))],
+        cos=cos,
+        score=score,
+        vec=rec.vector,
+    )
 
 
 def centred(vecs: np.ndarray, means: list[np.ndarray | None]) -> np.ndarray:

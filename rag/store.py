@@ -20,13 +20,14 @@ import os
 import re
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import groupby
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 import numpy as np
 from filelock import FileLock, Timeout
@@ -41,6 +42,7 @@ KINDS = (CHUNK, SENTENCE)
 _SEP = "__"  # between the index's prefix, the kind and the language in a collection name
 _T = TypeVar("_T")
 _R = TypeVar("_R")
+_V = TypeVar("_V")
 
 
 class IndexError_(RuntimeError):
@@ -101,17 +103,50 @@ class LanguageStats:
         )
 
 
+_POOL_NAME = "rag-store"
+
+
 @lru_cache(maxsize=1)
 def _pool() -> ThreadPoolExecutor:
-    # reads of several collections run side by side: Chroma's engine releases the GIL
-    return ThreadPoolExecutor(max_workers=4, thread_name_prefix="rag-store")
+    return ThreadPoolExecutor(max_workers=4, thread_name_prefix=_POOL_NAME)
 
 
-def _each(fn: Callable[[_T], _R], items: Iterable[_T]) -> list[_R]:
+def each(fn: Callable[[_T], _R], items: Iterable[_T]) -> list[_R]:
+    """``[fn(x) for x in items]``, side by side (reads of several collections: Chroma's engine
+    releases the GIL). Inline for one item, and inside a worker (a worker waiting on the pool could
+    wait forever)."""
     todo = list(items)
-    if len(todo) <= 1:
+    if len(todo) <= 1 or threading.current_thread().name.startswith(_POOL_NAME):
         return [fn(x) for x in todo]
     return list(_pool().map(fn, todo))
+
+
+# Records (and sentence vectors) kept in memory per store: ~2 KB each, so at most ~80 MB in all.
+RECORD_CACHE = 20_000
+
+
+class _LRU(Generic[_V]):
+    """A small thread-safe least-recently-used map."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._data: OrderedDict[str, _V] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get_many(self, keys: list[str]) -> dict[str, _V]:
+        with self._lock:
+            out = {k: self._data[k] for k in keys if k in self._data}
+            for k in out:
+                self._data.move_to_end(k)
+            return out
+
+    def put_many(self, items: dict[str, _V]) -> None:
+        with self._lock:
+            self._data.update(items)
+            for k in items:
+                self._data.move_to_end(k)
+            while len(self._data) > self.size:
+                self._data.popitem(last=False)
 
 
 class Store:
@@ -134,6 +169,10 @@ class Store:
         # llama-index's ChromaVectorStore for each collection, made on its first write
         self._writers: dict[tuple[str, str], Any] = {}
         self._seen_records = False
+        # records by id, kept across questions: an id names one version of one span of one document
+        # (indexing.record_id), so what it holds never changes; a new version has new ids
+        self._record_cache: _LRU[Record] = _LRU(RECORD_CACHE)
+        self._vector_cache: _LRU[np.ndarray] = _LRU(RECORD_CACHE)
         try:
             self.client = self._open(chromadb, chroma_settings)
         except Exception as exc:
@@ -243,7 +282,7 @@ class Store:
     # -- reading -----------------------------------------------------------------------------
     def count(self) -> int:
         """Records in all collections of this index."""
-        return sum(_each(lambda c: int(c.count()), self._refresh().values()))
+        return sum(each(lambda c: int(c.count()), self._refresh().values()))
 
     def is_empty(self) -> bool:
         """Whether nothing is indexed; once records were seen, not asked again (it costs a round trip)."""
@@ -271,7 +310,7 @@ class Store:
         chunk_cols = [c for (kind, _), c in self._refresh().items() if kind == CHUNK]
         docs: dict[str, dict[str, Any]] = {}
         shas: dict[str, set[str]] = {}
-        for got in _each(lambda c: c.get(include=["metadatas"]), chunk_cols):
+        for got in each(lambda c: c.get(include=["metadatas"]), chunk_cols):
             for meta in got["metadatas"] or []:
                 doc_id = str(meta["doc_id"])
                 d = docs.setdefault(
@@ -309,21 +348,30 @@ class Store:
                 return {"ids": [], **{f: [] for f in include}}
             return dict(col.get(ids=item[1], include=include))
 
-        return _each(one, self._by_collection(ids).items())
+        return each(one, self._by_collection(ids).items())
 
     def embeddings(self, ids: list[str]) -> dict[str, np.ndarray]:
-        out: dict[str, np.ndarray] = {}
-        for got in self._get(ids, ["embeddings"]):
+        out = self._vector_cache.get_many(ids)
+        for got in self._get([i for i in ids if i not in out], ["embeddings"]):
             embs = _vectors(got)
-            out.update((i, np.asarray(embs[n], dtype=np.float32)) for n, i in enumerate(got["ids"]))
+            fetched = {i: _frozen(embs[n]) for n, i in enumerate(got["ids"])}
+            self._vector_cache.put_many(fetched)
+            out.update(fetched)
         return out
 
     def records(self, ids: list[str]) -> dict[str, Record]:
         """Text, metadata and vector of each id (Chroma returns them in its own order: keyed by id)."""
-        out: dict[str, Record] = {}
-        for got in self._get(ids, ["metadatas", "documents", "embeddings"]):
-            out.update(_records(got["ids"], got))
+        out = self._record_cache.get_many(ids)
+        for got in self._get([i for i in ids if i not in out], ["metadatas", "documents", "embeddings"]):
+            fetched = _records(got["ids"], got)
+            self._record_cache.put_many(fetched)
+            out.update(fetched)
         return out
+
+    def clear_cache(self) -> None:
+        """Forget the records kept in memory (the next reads go to Chroma)."""
+        self._record_cache = _LRU(RECORD_CACHE)
+        self._vector_cache = _LRU(RECORD_CACHE)
 
     def nearest(self, vector: np.ndarray, n: int, kind: str, language: str) -> list[tuple[str, float]]:
         """Ids and cosine similarities of the ``n`` records of (kind, language) nearest to ``vector``.
@@ -332,35 +380,20 @@ class Store:
         scanning. Only ids and distances travel here (llama-index's ``ChromaVectorStore.query`` would
         also rebuild a node from JSON for every hit, which costs more than the search itself).
         """
-        res = self._query(vector, n, kind, language, ["distances"])
-        if res is None:
+        col = self.collection(kind, language)
+        if col is None:
             return []
+        res = col.query(query_embeddings=[vector.tolist()], n_results=n, include=["distances"])
+        # the collections use the cosine space: distance = 1 - cos
         return [(i, 1.0 - float(d)) for i, d in zip(res["ids"][0], res["distances"][0], strict=True)]
 
     def nearest_records(
-        self, vector: np.ndarray, n: int, kind: str, languages: list[str]
-    ) -> dict[str, list[tuple[str, float, Record]]]:
-        """Per language: the ``n`` nearest records of ``kind``, with their text, metadata and vector.
-
-        One query per language, side by side; the records come with the hits (no second read).
-        """
-
-        def one(lang: str) -> list[tuple[str, float, Record]]:
-            res = self._query(vector, n, kind, lang, ["distances", "metadatas", "documents", "embeddings"])
-            if res is None:
-                return []
-            got = {k: (v[0] if v is not None and k != "included" else v) for k, v in res.items()}
-            recs = _records(got["ids"], got)
-            # the collections use the cosine space: distance = 1 - cos
-            return [(i, 1.0 - float(d), recs[i]) for i, d in zip(got["ids"], got["distances"], strict=True)]
-
-        return dict(zip(languages, _each(one, languages), strict=True))
-
-    def _query(self, vector: np.ndarray, n: int, kind: str, language: str, include: list[str]) -> Any:
-        col = self.collection(kind, language)
-        if col is None:
-            return None
-        return col.query(query_embeddings=[vector.tolist()], n_results=n, include=include)
+        self, vector: np.ndarray, n: int, kind: str, language: str
+    ) -> list[tuple[str, float, Record]]:
+        """Like ``nearest``, with each hit's text, metadata and vector (``records``: mostly cached)."""
+        hits = self.nearest(vector, n, kind, language)
+        recs = self.records([i for i, _ in hits])
+        return [(i, cos, recs[i]) for i, cos in hits]
 
     def stats(self) -> LanguageStats:
         with self._stats_lock:
@@ -477,9 +510,21 @@ def _records(ids: list[str], got: Any) -> dict[str, Record]:
     embs = _vectors(got)
     metas, docs = got["metadatas"] or [], got["documents"] or []
     return {
-        i: Record(docs[n] or "", dict(metas[n] or {}), np.asarray(embs[n], dtype=np.float32))
+        i: Record(
+            docs[n] or "",
+            # llama-index's copy of the whole node as JSON: nothing reads it, and records are cached
+            {k: v for k, v in (metas[n] or {}).items() if k != "_node_content"},
+            _frozen(embs[n]),
+        )
         for n, i in enumerate(ids)
     }
+
+
+def _frozen(vector: Any) -> np.ndarray:
+    """A float32 copy that cannot be changed in place (cached records are shared between questions)."""
+    out = np.array(vector, dtype=np.float32)
+    out.flags.writeable = False
+    return out
 
 
 def _vectors(got: Any) -> Any:

@@ -168,3 +168,26 @@ def test_the_embedder_is_available_to_llama_index():
         wrapped.get_text_embedding("Hanoi agreement"), inner.embed_passages(["Hanoi agreement"])[0]
     )
     assert np.allclose(wrapped.get_query_embedding("Hanoi"), inner.embed_query_vec("Hanoi"))
+
+
+def test_records_are_cached_by_id_and_cannot_be_changed_in_place(docs, hash_settings):
+    (docs / "en.txt").write_text(EN)
+    (docs / "de.txt").write_text(DE)
+    rag.ingest(settings=hash_settings, progress=False)
+    store = get_store(hash_settings)
+    ids = store.get_all()["ids"]
+    first = store.records(ids)
+    assert set(first) == set(ids)
+    cached = store.records(ids[:3])
+    assert all(cached[i] is first[i] for i in ids[:3])  # the same objects, from memory
+    store.clear_cache()
+    again = store.records(ids)
+    for i in ids:
+        assert again[i].text == first[i].text and again[i].metadata == first[i].metadata
+        assert np.array_equal(again[i].vector, first[i].vector)
+        assert "_node_content" not in again[i].metadata
+        with pytest.raises(ValueError):
+            again[i].vector[0] = 1.0
+    qvec = get_embedder(hash_settings.embed_model).embed_query_vec("Hanoi agreement")
+    for i, _, rec in store.nearest_records(qvec, 5, CHUNK, "en"):
+        assert rec is again[i]
