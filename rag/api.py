@@ -15,7 +15,7 @@ from rag import generate, library, llm
 from rag import indexing as _ingest
 from rag import retrieval as _retrieve
 from rag.align import Alignment
-from rag.documents import detect_language
+from rag.documents import detect_language, preload_language_model
 from rag.embedding import get_embedder
 from rag.extract import extractive_answer, is_relevant, passage_disagreements, question_language, refusal
 from rag.grounding import masked_questions, salient_terms, terms_to_test, ungrounded_terms
@@ -172,6 +172,7 @@ class Retrieved:
 def _retrieve_for(question: str, history: Any, settings: Settings) -> Retrieved:
     q = validate_question(question, settings)
     msgs = validate_history(history)
+    preload_language_model()  # first question: loads while Chroma is imported and the index opened
     ensure_index(settings)
     store = get_store(settings)
     standalone = None

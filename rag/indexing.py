@@ -13,15 +13,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-from tqdm import tqdm
-
 from rag import align, llm
 from rag.chunking import Chunk, chunk_document
 from rag.disagree import find_differences, llm_findings
 from rag.documents import Document, DocumentError, list_files, load_document
 from rag.embedding import get_embedder
 from rag.settings import Settings
-from rag.store import CHUNK, SENTENCE, Store, get_store
+from rag.store import CHUNK, SENTENCE, Store, get_store, language_key
 from rag.types import IngestReport
 
 logger = logging.getLogger(__name__)
@@ -32,9 +30,13 @@ class DocsFolderError(ValueError):
 
 
 def record_id(doc: Document, kind: str, start: int, end: int) -> str:
-    """Stable id of a chunk or sentence: the same text at the same place gets the same id."""
+    """Stable id of a chunk or sentence: the same text at the same place gets the same id.
+
+    ``<owner>-<sha>-<language>-<c|s><start>-<end>``: the language and kind say which collection holds
+    the record (``store.record_location``), so a read by id needs no lookup.
+    """
     owner = hashlib.sha1(doc.doc_id.encode()).hexdigest()[:10]
-    return f"{owner}-{doc.sha256[:10]}-{kind[0]}{start}-{end}"
+    return f"{owner}-{doc.sha256[:10]}-{language_key(doc.language)}-{kind[0]}{start}-{end}"
 
 
 def context_header(doc: Document, max_chars: int) -> str:
@@ -63,7 +65,12 @@ def build_nodes(doc: Document, chunks: list[Chunk], settings: Settings) -> tuple
     source = {NodeRelationship.SOURCE: RelatedNodeInfo(node_id=doc.doc_id)}
     nodes: list[Any] = []
     texts: list[str] = []
-    base = {"doc_id": doc.doc_id, "language": doc.language, "doc_sha": doc.sha256, "doc_chunks": len(chunks)}
+    base = {
+        "doc_id": doc.doc_id,
+        "language": language_key(doc.language),
+        "doc_sha": doc.sha256,
+        "doc_chunks": len(chunks),
+    }
     for ci, chunk in enumerate(chunks):
         chunk_id = record_id(doc, CHUNK, chunk.start, chunk.end)
         sentences = [(sp.start, sp.end) for sp in chunk.sentences]
@@ -129,6 +136,7 @@ def ingest(settings: Settings, progress: bool = True, lock_wait: float = 600.0) 
     store = get_store(settings)
     report = IngestReport(docs_dir=str(docs_dir), collection=store.name)
     with store.acquire_writer(wait=lock_wait):
+        store.finish_deletes()  # a delete that a killed ingest left half-done
         indexed = store.documents()
         changed = _write_changes(store, files, indexed, settings, report, progress)
         # gone from the folder, or now unreadable: the index mirrors what can be read
@@ -210,6 +218,8 @@ def _write_changes(
 ) -> bool:
     embedder = get_embedder(settings.embed_model)
     changed = False
+    from tqdm import tqdm  # here, not at the top: a process that only answers never needs it
+
     bar = tqdm(sorted(files.items()), desc="ingest", unit="doc", disable=not progress)
     for doc_id, path in bar:
         try:

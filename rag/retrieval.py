@@ -11,16 +11,13 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import numpy as np
 
 from rag.embedding import get_embedder
 from rag.settings import Settings
-from rag.store import CHUNK, IndexError_, Store, get_store
+from rag.store import CHUNK, IndexError_, Record, Store, each, get_store
 from rag.types import Passage
 
 logger = logging.getLogger(__name__)
@@ -51,9 +48,7 @@ class Candidate:
         return int(np.argmax(self.sent_scores)) if len(self.sent_scores) else 0
 
     def sentence_id(self, i: int) -> str:
-        owner_sha = self.chunk_id.rsplit("-", 2)[0]
-        s, e = self.sentences[i]
-        return f"{owner_sha}-s{s}-{e}"
+        return sentence_id(self.chunk_id, *self.sentences[i])
 
     def to_passage(self) -> Passage:
         return Passage(
@@ -66,11 +61,6 @@ class Candidate:
             group=self.group,
             translations=tuple(m.to_passage() for m in self.members),
         )
-
-
-@lru_cache(maxsize=1)
-def _pool() -> ThreadPoolExecutor:
-    return ThreadPoolExecutor(max_workers=4, thread_name_prefix="rag-query")
 
 
 def embed_question(question: str, settings: Settings) -> np.ndarray:
@@ -86,72 +76,79 @@ def search(qvec: np.ndarray, settings: Settings, store: Store | None = None) -> 
         )
     stats = store.stats()
     per_language = max(settings.candidates // max(len(stats.chunk_mean), 1), settings.top_k * 2, 8)
-    langs = list(stats.chunk_mean.items())
 
-    def nearest(item: tuple[str, np.ndarray]) -> list[tuple[str, str, float]]:
-        lang, mean = item
-        where = {"$and": [{"kind": CHUNK}, {"language": lang}]}
-        offset = float(qvec @ mean)
-        return [(i, lang, cos - offset) for i, cos in store.nearest(qvec, per_language, where)]
+    def in_language(lang: str) -> tuple[list[Candidate], dict[str, np.ndarray]]:
+        # a plain HNSW query on this language's chunk collection, the records with it, then the
+        # vectors of their sentences (the same language's sentence collection)
+        offset = float(qvec @ stats.chunk_mean[lang])
+        cands = [
+            _candidate(chunk_id, lang, rec, float(rec.vector @ qvec), cos - offset)
+            for chunk_id, cos, rec in store.nearest_records(qvec, per_language, CHUNK, lang)
+        ]
+        return cands, store.embeddings([c.sentence_id(i) for c in cands for i in range(len(c.sentences))])
 
-    # one search per document language (see the module docstring); Chroma releases the GIL, so
-    # they run side by side
-    hits = [h for found in _pool().map(nearest, langs) for h in found]
-    hits.sort(key=lambda h: -h[2])
-    top = load_candidates(hits[: settings.candidates], qvec, store, settings.sentence_weight)
+    # one search per document language (see the module docstring); languages side by side
+    found = each(in_language, list(stats.chunk_mean))
+    top = sorted((c for cands, _ in found for c in cands), key=lambda c: -c.score)[: settings.candidates]
+    vecs = {k: v for _, part in found for k, v in part.items()}
+    _score_sentences(top, vecs, qvec, store, settings.sentence_weight)
     top.sort(key=lambda c: -c.score)
     return top
 
 
-def load_candidates(
-    hits: Sequence[tuple[str, str, float | None]], qvec: np.ndarray, store: Store, weight: float
-) -> list[Candidate]:
-    """Candidates for (chunk id, language, centred chunk score) hits, their sentences scored.
-
-    A hit without its language and score (a translation read by id) gets them from its record.
-    """
-    records = store.records([i for i, _, _ in hits])
-    means = store.stats().chunk_mean
-    out = []
-    for chunk_id, lang, score in hits:
-        rec = records.get(chunk_id)
-        if rec is None:  # deleted between the search and this read (an ingest running beside us)
-            continue
-        meta = rec.metadata
-        lang = lang or str(meta["language"])
-        cos = float(rec.vector @ qvec)
-        if score is None:
-            mean = means.get(lang)
-            score = cos - (float(qvec @ mean) if mean is not None else 0.0)
-        out.append(
-            Candidate(
-                chunk_id=chunk_id,
-                doc_id=str(meta["doc_id"]),
-                language=lang,
-                start=int(meta["start"]),
-                end=int(meta["end"]),
-                text=rec.text,
-                header=str(meta.get("header", "")),
-                position=int(meta.get("position", 0)),
-                sentences=[tuple(x) for x in json.loads(str(meta["sentences"]))],
-                cos=cos,
-                score=score,
-                vec=rec.vector,
-            )
-        )
-    _score_sentences(out, qvec, store, weight)
-    return out
-
-
-def _score_sentences(cands: list[Candidate], qvec: np.ndarray, store: Store, weight: float) -> None:
+def _score_sentences(
+    cands: list[Candidate], vecs: dict[str, np.ndarray], qvec: np.ndarray, store: Store, weight: float
+) -> None:
     stats = store.stats()
-    vecs = store.embeddings([c.sentence_id(i) for c in cands for i in range(len(c.sentences))])
     for c in cands:
         c.sent_vecs = np.vstack([vecs[c.sentence_id(i)] for i in range(len(c.sentences))])
         c.sent_cos = c.sent_vecs @ qvec
         mean = stats.sentence_mean.get(c.language)
         c.sent_scores = c.sent_cos - (float(qvec @ mean) if mean is not None else 0.0)
         c.score += weight * float(c.sent_scores.max())
+
+
+def load_candidates(ids: list[str], qvec: np.ndarray, store: Store, weight: float) -> list[Candidate]:
+    """Chunks read by id (translations the search did not bring), scored as the search scores."""
+    means = store.stats().chunk_mean
+    records = store.records(ids)
+    out = []
+    for chunk_id in ids:
+        rec = records.get(chunk_id)
+        if rec is None:  # deleted between the search and this read (an ingest running beside us)
+            continue
+        lang = str(rec.metadata["language"])
+        cos = float(rec.vector @ qvec)
+        mean = means.get(lang)
+        out.append(
+            _candidate(chunk_id, lang, rec, cos, cos - (float(qvec @ mean) if mean is not None else 0.0))
+        )
+    vecs = store.embeddings([c.sentence_id(i) for c in out for i in range(len(c.sentences))])
+    _score_sentences(out, vecs, qvec, store, weight)
+    return out
+
+
+def sentence_id(chunk_id: str, start: int, end: int) -> str:
+    """The id of a chunk's sentence (see ``indexing.record_id``): same owner, version and language."""
+    return f"{chunk_id.rsplit('-', 2)[0]}-s{start}-{end}"
+
+
+def _candidate(chunk_id: str, lang: str, rec: Record, cos: float, score: float) -> Candidate:
+    meta = rec.metadata
+    return Candidate(
+        chunk_id=chunk_id,
+        doc_id=str(meta["doc_id"]),
+        language=lang,
+        start=int(meta["start"]),
+        end=int(meta["end"]),
+        text=rec.text,
+        header=str(meta.get("header", "")),
+        position=int(meta.get("position", 0)),
+        sentences=[tuple(x) for x in json.loads(str(meta["sentences"]))],
+        cos=cos,
+        score=score,
+        vec=rec.vector,
+    )
 
 
 def centred(vecs: np.ndarray, means: list[np.ndarray | None]) -> np.ndarray:
@@ -185,7 +182,7 @@ def group_translations(
             wanted.update({p: c for p in partners if p not in by_id})
         leaders.append(c)
     if wanted:
-        for m in load_candidates([(p, "", None) for p in wanted], qvec, store, settings.sentence_weight):
+        for m in load_candidates(list(wanted), qvec, store, settings.sentence_weight):
             wanted[m.chunk_id].members.append(m)
     for c in leaders:
         c.members.sort(key=lambda m: -m.score)

@@ -90,11 +90,13 @@ class Settings(BaseSettings):
         return hashlib.sha256(blob).hexdigest()[:12]
 
     def collection_name(self) -> str:
+        """The name of the index: the prefix of its collections (``<name>__chunk__de``, ...)."""
         return f"rag_{self.fingerprint()}"
 
 
 # Bump when what is stored changes: ids, metadata keys, or what cleaning and chunking keep.
-INDEX_SCHEMA_VERSION = 5
+# 5: alignment sidecar, Hindi comment counter dropped; 6: one collection per (kind, language), language in ids
+INDEX_SCHEMA_VERSION = 6
 
 
 def get_settings(**overrides: object) -> Settings:

@@ -16,7 +16,7 @@ B = "The interview covers digital transformation. The city received 523,292 proc
 
 
 def _records(settings):
-    got = get_store(settings).collection.get(include=["metadatas"])
+    got = get_store(settings).get_all(include=["metadatas"])
     return sorted(got["ids"])
 
 
@@ -38,7 +38,7 @@ def test_an_edited_document_has_its_chunks_replaced(docs, hash_settings):
     (docs / "a.txt").write_text("A completely different text about Hue and its citadel.\n")
     report = rag.ingest(settings=hash_settings, progress=False)
     assert report.updated == ["a.txt"]
-    texts = get_store(hash_settings).collection.get(include=["documents"])["documents"]
+    texts = get_store(hash_settings).get_all(include=["documents"])["documents"]
     assert not any("Petersburg" in t for t in texts)
     assert any("citadel" in t for t in texts)
 

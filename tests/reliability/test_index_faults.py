@@ -24,7 +24,7 @@ def _write_docs(docs: Path, n: int = 12) -> None:
 
 
 def _records(settings) -> list[str]:
-    return sorted(get_store(settings).collection.get()["ids"])
+    return sorted(get_store(settings).get_all()["ids"])
 
 
 def _run(code: str, settings) -> subprocess.CompletedProcess[str]:
@@ -145,5 +145,5 @@ def test_disk_full_during_an_update_keeps_the_previous_version_answering(docs, h
     monkeypatch.undo()
     report = rag.ingest(settings=hash_settings, progress=False)  # space again: the update goes through
     assert report.updated == ["a.txt"]
-    texts = get_store(hash_settings).collection.get(include=["documents"])["documents"]
+    texts = get_store(hash_settings).get_all(include=["documents"])["documents"]
     assert not any("Petersburg" in t for t in texts)
