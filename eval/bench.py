@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import resource
 import statistics
 import subprocess
@@ -311,10 +312,43 @@ def main(argv: list[str] | None = None) -> int:
         )
     REPORTS.mkdir(exist_ok=True)
     (REPORTS / "bench.json").write_text(json.dumps(result, indent=2))
-    lines = ["# Benchmark (python -m eval.bench)", "", "```json", json.dumps(result, indent=2), "```", ""]
-    (REPORTS / "bench.md").write_text("\n".join(lines))
+    (REPORTS / "bench.md").write_text(render(result))
     print(json.dumps(result))
     return 0
+
+
+def shape(rows: list[dict[str, Any]], key: str) -> str:
+    """The curve's shape from its ends: the exponent b of time ~ size**b."""
+    first, last = rows[0], rows[-1]
+    if len(rows) < 2 or key not in first or first["chunks"] == last["chunks"]:
+        return "n/a"
+    b = math.log(last[key] / first[key]) / math.log(last["chunks"] / first["chunks"])
+    name = "flat" if b < 0.15 else "sublinear" if b < 0.7 else "linear" if b < 1.3 else "superlinear"
+    return f"{name} (time ~ size^{b:.2f})"
+
+
+def render(result: dict[str, Any]) -> str:
+    """bench.md: the scale curve as a table with its shape, then every figure as JSON."""
+    rows = result.get("scale", [])
+    cols = [
+        ("search_p50_ms", "4 per-language searches, p50 ms"),
+        ("retrieval_search_uncached_p50_ms", "retrieval.search, records from Chroma, p50 ms"),
+        ("retrieval_search_p50_ms", "retrieval.search, records cached, p50 ms"),
+        ("filtered_one_collection_p50_ms", "old layout (where filter), 4 searches, p50 ms"),
+        ("peak_rss_mb", "peak RSS MB"),
+    ]
+    cols = [c for c in cols if rows and c[0] in rows[0]]
+    lines = ["# Benchmark (python -m eval.bench)", ""]
+    if rows:
+        lines += [
+            "| chunks | " + " | ".join(label for _, label in cols) + " |",
+            "|---|" + "---|" * len(cols),
+            *(f"| {r['chunks']:,} | " + " | ".join(str(r[k]) for k, _ in cols) + " |" for r in rows),
+            "| shape | " + " | ".join(shape(rows, k) if k != "peak_rss_mb" else "" for k, _ in cols) + " |",
+            "",
+        ]
+    lines += ["```json", json.dumps(result, indent=2), "```", ""]
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":
