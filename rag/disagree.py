@@ -10,6 +10,8 @@ a difference. Meaning-level differences ("Nordchina" for "the North region") nee
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import re
 import unicodedata
@@ -17,6 +19,11 @@ from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
+
+from rag import llm
+from rag.align import group_units
+from rag.prompts import COMPARE_SYSTEM, COMPARE_USER
+from rag.prompts import LANGUAGE_NAMES as PROMPT_LANGUAGE_NAMES
 
 logger = logging.getLogger(__name__)
 
@@ -302,14 +309,7 @@ NOTE_TEMPLATES: dict[str, dict[str, str]] = {
     },
 }
 LANGUAGE_NAMES: dict[str, dict[str, str]] = {
-    "en": {
-        "en": "English",
-        "de": "German",
-        "id": "Indonesian",
-        "el": "Greek",
-        "hi": "Hindi",
-        "vi": "Vietnamese",
-    },
+    "en": {code: PROMPT_LANGUAGE_NAMES[code] for code in ("en", "de", "id", "el", "hi", "vi")},
     "de": {
         "en": "englische",
         "de": "deutsche",
@@ -374,8 +374,6 @@ def note(kind: str, values: dict[str, str], languages: dict[str, str], answer_la
 
 def find_differences(alignment: Any) -> dict[str, list[dict[str, Any]]]:
     """Findings per sentence group of an alignment (align.Alignment), as stored in its sidecar."""
-    from rag.align import group_units
-
     out: dict[str, list[dict[str, Any]]] = {}
     for gid in alignment.groups:
         units = group_units(alignment, gid)
@@ -396,11 +394,6 @@ def llm_meaning(units: dict[str, str], settings: Any) -> list[Finding]:
 
     Raises llm.LLMError when the model cannot be reached.
     """
-    import json
-
-    from rag import llm
-    from rag.prompts import COMPARE_SYSTEM, COMPARE_USER
-
     labels = {chr(ord("A") + n): d for n, d in enumerate(sorted(units))}
     versions = "\n".join(f"{label}: {' '.join(units[d].split())}" for label, d in labels.items())
     reply = llm.chat(
@@ -433,11 +426,6 @@ def llm_meaning(units: dict[str, str], settings: Any) -> list[Finding]:
 
 def llm_findings(alignment: Any, settings: Any) -> dict[str, list[dict[str, Any]]]:
     """Meaning-level findings per group from the chat model, cached by the groups' text."""
-    import hashlib
-
-    from rag import llm
-    from rag.align import group_units
-
     cache: dict[str, list[dict[str, Any]]] = alignment.extra.setdefault("llm_cache", {})
     out: dict[str, list[dict[str, Any]]] = {}
     for gid in alignment.groups:
@@ -459,6 +447,4 @@ def llm_findings(alignment: Any, settings: Any) -> dict[str, list[dict[str, Any]
 
 
 def json_key(units: dict[str, str], model: str | None) -> str:
-    import json
-
     return json.dumps([model, sorted(units.items())], ensure_ascii=False)

@@ -18,7 +18,7 @@ from functools import lru_cache
 import numpy as np
 
 from rag.retrieval import Candidate
-from rag.translit import close_in, to_latin
+from rag.translit import close_in, fold, to_latin
 
 # A token: letters, digits and combining marks (Devanagari vowel signs are marks, not \w), with
 # inner apostrophes, dots, slashes, hyphens ("57-NQ/TW", "People's").
@@ -224,11 +224,12 @@ def term_support(evidence: np.ndarray, qvec: np.ndarray, masked: np.ndarray) -> 
     return (full[:, None] - without).max(axis=0)
 
 
-def evidence_vectors(leader: Candidate) -> np.ndarray:
-    """The best-scoring sentence of a group's leader and of each of its translations."""
-    chunks = [leader, *leader.members]
-    rows = [c.sent_vecs[int(np.argmax(c.sent_scores))] for c in chunks if len(c.sent_scores)]
-    return np.vstack(rows)
+def evidence_vectors(leader: Candidate) -> tuple[list[str], np.ndarray]:
+    """The best-scoring sentence of a group's leader and of each of its translations, with the
+    script each is written in (rows in the same order)."""
+    chunks = [c for c in [leader, *leader.members] if len(c.sent_scores)]
+    rows = [c.sent_vecs[int(np.argmax(c.sent_scores))] for c in chunks]
+    return [script(c.text) for c in chunks], np.vstack(rows)
 
 
 def group_text(leader: Candidate) -> str:
@@ -258,9 +259,7 @@ def ungrounded_terms(
     missing = [t for t in terms if not found_verbatim(t, text)]
     if not missing or not masked:
         return [t.text for t in missing]
-    chunks = [c for c in [leader, *leader.members] if len(c.sent_scores)]
-    scripts = [script(c.text) for c in chunks]
-    evidence = np.vstack([c.sent_vecs[int(np.argmax(c.sent_scores))] for c in chunks])
+    scripts, evidence = evidence_vectors(leader)
     out = []
     for t in missing:
         same = [n for n, sc in enumerate(scripts) if sc == script(t.text)]
@@ -285,12 +284,6 @@ def script(text: str) -> str:
             name = unicodedata.name(ch, "")
             return name.split(" ", 1)[0] if name else ""
     return ""
-
-
-def fold(text: str) -> str:
-    """Case- and accent-insensitive form: "Hà Nội" -> "ha noi", "Politbüros" -> "politburos"."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 _DIGITS = re.compile(r"\d+")

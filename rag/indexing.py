@@ -169,7 +169,7 @@ def ingest(settings: Settings, progress: bool = True, lock_wait: float = 600.0) 
 
 
 def _realign(
-    store: Store, docs: dict[str, dict[str, Any]], changed: bool, settings: Settings | None = None
+    store: Store, docs: dict[str, dict[str, Any]], changed: bool, settings: Settings
 ) -> tuple[int, list[list[str]]]:
     """Align the translations among the documents again where they changed (align.py), then find
     where the versions of each aligned sentence differ (disagree.py). Returns the number of pairs
@@ -177,15 +177,15 @@ def _realign(
     previous = store.alignment()
     current = {d: v["sha256"] for d, v in docs.items()}
     aligned = {d: info.get("sha") for d, info in previous.sentences.items()}
-    use_llm = settings is not None and llm.configured(settings) and settings.llm_compare
-    compared = not use_llm or (settings is not None and previous.extra.get("llm_model") == settings.llm_model)
+    use_llm = llm.configured(settings) and settings.llm_compare
+    compared = not use_llm or previous.extra.get("llm_model") == settings.llm_model
     if not changed and aligned == current and compared:
         return 0, [list(p) for p in align.pairs_of(previous)]
     t0 = time.perf_counter()
     alignment, fresh = align.update(previous, store.sentences())
     alignment.extra["llm_cache"] = previous.extra.get("llm_cache", {})  # keyed by text: still valid
     findings = find_differences(alignment)
-    if use_llm and settings is not None:
+    if use_llm:
         alignment.extra["llm_model"] = settings.llm_model
         # meaning-level differences ("Nordchina" for "the North region") need the model
         for gid, found in llm_findings(alignment, settings).items():

@@ -151,12 +151,6 @@ def _candidate(chunk_id: str, lang: str, rec: Record, cos: float, score: float) 
     )
 
 
-def centred(vecs: np.ndarray, means: list[np.ndarray | None]) -> np.ndarray:
-    """Rows of ``vecs`` with their language's mean taken out, unit length."""
-    out = np.vstack([v - m if m is not None else v for v, m in zip(vecs, means, strict=True)])
-    return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-9)
-
-
 def group_translations(
     cands: list[Candidate], qvec: np.ndarray, store: Store, settings: Settings
 ) -> list[Candidate]:

@@ -83,13 +83,14 @@ _DEVANAGARI_CONSONANTS = dict(
 )
 
 
-def _fold(text: str) -> str:
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form: "Hà Nội" -> "ha noi", "Politbüros" -> "politburos"."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def _greek(word: str) -> str:
-    w = _fold(word)
+    w = fold(word)
     for a, b in _GREEK_PAIRS.items():
         w = w.replace(a, b)
     return "".join(_GREEK.get(ch, ch) for ch in w)
@@ -125,7 +126,7 @@ def to_latin(word: str) -> str:
         return _greek(word)
     if any("\u0900" <= ch <= "\u097f" for ch in word):
         return _devanagari(word)
-    return _fold(word)
+    return fold(word)
 
 
 def close_in(word: str, tokens: AbstractSet[str], ratio: float = 0.75) -> bool:

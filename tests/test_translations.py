@@ -9,17 +9,10 @@ import numpy as np
 import pytest
 
 import rag
+from eval.perturb import DE, EL, HI, ID, IV
 from rag import align, disagree
 from rag.settings import PROJECT_DIR
 from rag.store import get_store
-
-DE, ID, EL, HI, IV = (
-    "000_235633b48e1d49de.txt",
-    "001_20e62da513ea2e91.txt",
-    "002_62d8cc948397ae37.txt",
-    "003_bd2f714c53714b98.txt",
-    "004_094ef92761849e66.txt",
-)
 
 
 def _doc(doc_id: str, vecs: np.ndarray) -> align.DocSentences:

@@ -22,7 +22,7 @@ from typing import Any
 
 from rank_bm25 import BM25Okapi
 
-from eval.baselines.corpus import Corpus, lines, sentences, standalone_query, tokenize
+from eval.baselines.corpus import Corpus, harness_functions, lines, sentences, standalone_query, tokenize
 from rag.types import Answer, Citation, Passage
 
 NO_MATCH = "No passage of the documents shares a word with the question."
@@ -92,23 +92,4 @@ class BM25Baseline:
         return Answer(quote, answered=True, citations=[cite], query=query)
 
 
-_default: BM25Baseline | None = None
-
-
-def _system() -> BM25Baseline:
-    global _default
-    if _default is None:
-        _default = BM25Baseline()  # the folder is read at ingest: RAG_DOCS_DIR may be set after import
-    return _default
-
-
-def ingest() -> dict[str, Any]:
-    return _system().ingest()
-
-
-def retrieve(question: str, k: int = 10) -> list[Passage]:
-    return _system().retrieve(question, k)
-
-
-def ask(question: str, history: list[dict[str, str]] | None = None) -> Answer:
-    return _system().ask(question, history)
+ingest, retrieve, ask = harness_functions(BM25Baseline)

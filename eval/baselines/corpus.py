@@ -5,8 +5,10 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from rag.documents import detect_language, list_files
 from rag.settings import get_settings
@@ -81,3 +83,27 @@ def standalone_query(question: str, history: list[dict[str, str]] | None) -> str
     (the product mixes the two questions' vectors for the same reason)."""
     previous = [m["content"] for m in history or [] if m.get("role") == "user" and m.get("content")]
     return f"{previous[-1]} {question}" if previous else question
+
+
+def harness_functions(
+    factory: Callable[[], Any],
+) -> tuple[Callable[..., Any], Callable[..., Any], Callable[..., Any]]:
+    """The module-level ``ingest``, ``retrieve``, ``ask`` the XQuAD harness calls, over one system
+    made on first use (the folder is read at ingest: RAG_DOCS_DIR may be set after import)."""
+    made: list[Any] = []
+
+    def system() -> Any:
+        if not made:
+            made.append(factory())
+        return made[0]
+
+    def ingest() -> dict[str, Any]:
+        return system().ingest()
+
+    def retrieve(question: str, k: int = 10) -> list[Any]:
+        return system().retrieve(question, k)
+
+    def ask(question: str, history: list[dict[str, str]] | None = None) -> Any:
+        return system().ask(question, history)
+
+    return ingest, retrieve, ask

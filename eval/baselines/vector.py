@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from eval.baselines.corpus import Corpus, sentences, standalone_query
+from eval.baselines.corpus import Corpus, harness_functions, sentences, standalone_query
 from rag.settings import get_settings
 from rag.types import Answer, Citation, Passage
 
@@ -139,23 +139,4 @@ class VectorBaseline:
         return float(hits[0].score) if hits else 0.0
 
 
-_default: VectorBaseline | None = None
-
-
-def _system() -> VectorBaseline:
-    global _default
-    if _default is None:
-        _default = VectorBaseline()  # the folder is read at ingest: RAG_DOCS_DIR may be set after import
-    return _default
-
-
-def ingest() -> dict[str, Any]:
-    return _system().ingest()
-
-
-def retrieve(question: str, k: int = 10) -> list[Passage]:
-    return _system().retrieve(question, k)
-
-
-def ask(question: str, history: list[dict[str, str]] | None = None) -> Answer:
-    return _system().ask(question, history)
+ingest, retrieve, ask = harness_functions(VectorBaseline)
