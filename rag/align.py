@@ -304,7 +304,7 @@ class Alignment:
         self.groups: dict[str, list[tuple[str, int]]] = {}
         for nodes in members.values():
             nodes.sort()
-            gid = "g" + hashlib.sha1(repr(nodes).encode()).hexdigest()[:10]
+            gid = _group_id(nodes)
             self.groups[gid] = nodes
             for x in nodes:
                 self.group_of[x] = gid
@@ -313,10 +313,18 @@ class Alignment:
         for doc in self.family:
             for i in range(len(self.sentences.get(doc, {}).get("spans", []))):
                 if (doc, i) not in self.group_of:
-                    gid = "g" + hashlib.sha1(repr([(doc, i)]).encode()).hexdigest()[:10]
+                    gid = _group_id([(doc, i)])
                     self.groups[gid] = [(doc, i)]
                     self.group_of[doc, i] = gid
-        self.chunk_doc = {c: doc for doc, info in self.sentences.items() for c in info["chunks"]}
+        # chunk -> chunks of other documents holding translations of its sentences: built once per
+        # load, so that a query only looks it up
+        self._partners: dict[str, set[str]] = {}
+        for doc, by_sentence in self.counterparts.items():
+            owners = self.sentences.get(doc, {}).get("chunks", [])
+            for i, found in by_sentence.items():
+                partners = self._partners.setdefault(owners[i], set())
+                for other, idx in found.items():
+                    partners.update(self.sentences[other]["chunks"][j] for j in idx)
         self._index = {
             doc: {tuple(span): n for n, span in enumerate(info["spans"])}
             for doc, info in self.sentences.items()
@@ -345,18 +353,14 @@ class Alignment:
         """The differences between the versions of group ``gid`` found at ingest (disagree.py)."""
         return list(self.extra.get("findings", {}).get(gid, []))
 
-    def chunk_partners(self, chunk_id: str, doc_id: str) -> set[str]:
+    def chunk_partners(self, chunk_id: str) -> set[str]:
         """Chunks of other documents that hold translations of this chunk's sentences."""
-        info = self.sentences.get(doc_id)
-        if not info:
-            return set()
-        out: set[str] = set()
-        for i, owner in enumerate(info["chunks"]):
-            if owner != chunk_id:
-                continue
-            for other, idx in self.counterparts.get(doc_id, {}).get(i, {}).items():
-                out.update(self.sentences[other]["chunks"][j] for j in idx)
-        return out
+        return set(self._partners.get(chunk_id, ()))
+
+
+def _group_id(nodes: list[tuple[str, int]]) -> str:
+    """A group's id: stable for the same sentences of the same documents."""
+    return "g" + hashlib.sha1(repr(nodes).encode()).hexdigest()[:10]
 
 
 def update(previous: Alignment, docs: dict[str, DocSentences]) -> tuple[Alignment, int]:

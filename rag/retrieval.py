@@ -169,7 +169,7 @@ def group_translations(
         if c.chunk_id in taken:
             continue
         taken.add(c.chunk_id)
-        partners = sorted(alignment.chunk_partners(c.chunk_id, c.doc_id) - taken)
+        partners = sorted(alignment.chunk_partners(c.chunk_id) - taken)
         taken.update(partners)
         c.members = [by_id[p] for p in partners if p in by_id]
         if len(leaders) < settings.top_k:
