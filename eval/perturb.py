@@ -62,6 +62,24 @@ ADDED = {
 }
 
 
+# The difference the seeds really have (issue 10): the German translation makes Hanoi the innovation
+# centre "Nordchinas und ganz Chinas" (twice) where the others say the North region and the whole
+# country. A flag of it is expected on every copy, not a false one.
+REAL = ("meaning", DE, "Nordchina")
+
+
+def is_real(flag: dict[str, Any]) -> bool:
+    """The seeds' own difference as the offline check words it: the German text, nothing in the
+    others (a flag quoting another version too is about something else, e.g. an edited region)."""
+    kind, doc, text = REAL
+    values = flag["values"]
+    return bool(
+        flag["kind"] == kind
+        and text in values.get(doc, "")
+        and not any(v for d, v in values.items() if d != doc)
+    )
+
+
 @dataclass(frozen=True)
 class Case:
     name: str
@@ -230,15 +248,16 @@ def run(
             shutil.copy(SEEDS / d, docs / d)
         _, clean = write({})
         tp, fp, fn = alignment_scores(clean, gold)
-        clean_flags = _flags(clean)
+        clean_flags = [f for f in _flags(clean) if not is_real(f)]
+        real = [f for f in _flags(clean) if is_real(f)]
         interview_pairs = [p for p in clean.pairs.values() if p.translation and IV in (p.a, p.b)]
         base = base_texts()
         _, added = write(base)
-        base_flags = _flags(added)
+        base_flags = [f for f in _flags(added) if not is_real(f)]
         results = []
         for case in tqdm(todo, desc="perturb", unit="case", disable=not progress):
             report, alignment = write(apply(base, case))
-            flags = _flags(alignment)
+            flags = [f for f in _flags(alignment) if not is_real(f)]
             ok = not flags if case.kind == "none" else detected(case, flags)
             extra = [f for f in flags if f["kind"] != case.kind]
             if case.kind in ("missing", "none"):
@@ -258,7 +277,7 @@ def run(
                 }
             )
         write(base)  # leave the folder as it was (not needed, but keeps the last ingest honest)
-    return summarise(tp, fp, fn, clean_flags, base_flags, interview_pairs, results)
+    return {**summarise(tp, fp, fn, clean_flags, base_flags, interview_pairs, results), "real_flags": real}
 
 
 def summarise(
@@ -297,8 +316,10 @@ def table(result: dict[str, Any]) -> str:
         "|---|---|",
         f"| alignment precision | {result['alignment_precision']} |",
         f"| alignment recall | {result['alignment_recall']} |",
-        f"| flags on the clean seeds | {result['false_flags_clean_seeds']} |",
-        f"| flags with the added sentence of numbers | {result['false_flags_with_added_numbers']} |",
+        "| the seeds' real difference (German Nordchina) flagged | "
+        f"{len(result.get('real_flags', []))} of 2 sentence groups |",
+        f"| false flags on the clean seeds | {result['false_flags_clean_seeds']} |",
+        f"| false flags with the added sentence of numbers | {result['false_flags_with_added_numbers']} |",
         f"| pairs aligning the interview | {result['interview_aligned_with']} |",
     ]
     lines += [f"| detection recall: {k} | {v} |" for k, v in result["detection_recall"].items()]

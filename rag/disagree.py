@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from rag import llm
+from rag import llm, places
 from rag.align import group_units
 from rag.prompts import COMPARE_SYSTEM, COMPARE_USER
 from rag.prompts import LANGUAGE_NAMES as PROMPT_LANGUAGE_NAMES
@@ -74,7 +74,8 @@ _SCALE = re.compile(
     re.IGNORECASE,
 )
 _CURRENCY_BEFORE = re.compile(r"(\$|€|usd|vnd|eur|rp\.?)\s*$", re.IGNORECASE)
-_LATIN_WORD = re.compile(r"\b[A-Za-zÀ-ÖØ-öø-ÿĀ-ž][\wÀ-ÖØ-öø-ÿĀ-ž'’-]*")
+_ACRONYM = re.compile(r"(?<![\w-])[A-Z][A-Z0-9&]*[A-Z][A-Z0-9]*(?![\w-])")
+_ROMAN = re.compile(r"[IVXLCDM]+")
 
 
 @dataclass(frozen=True)
@@ -119,6 +120,8 @@ def facts(text: str) -> list[Fact]:
 
     for m in _CODE.finditer(text):
         code = m.group()
+        if "/" not in code and not re.search(r"[A-Z]", code):
+            continue  # "24-yard", "5-fachen", "mid-1930s": words, not a document's code
         letters = re.sub(r"[^A-Za-z]", "", code).upper()
         latin = bool(letters) and not re.search(r"[^\x00-\x7f]", code)
         found.append(Fact("code", re.sub(r"\D", "", code) + ("|" + letters if latin else ""), code))
@@ -158,18 +161,10 @@ def _fold(word: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFD", word.casefold()) if not unicodedata.combining(c))
 
 
-def _names(text: str) -> dict[str, str]:
-    """Latin-script words that may be names: capitalised (not starting the sentence) or acronyms.
-
-    folded prefix -> the word as written (the prefix lets "Chinas" meet "China")
-    """
-    out: dict[str, str] = {}
-    for n, m in enumerate(_LATIN_WORD.finditer(text)):
-        w = m.group()
-        if len(w) < 3 or not w[0].isupper() or (n == 0 and not w.isupper()):
-            continue
-        out[_fold(w)[:5]] = w
-    return out
+def _acronyms(text: str) -> dict[str, str]:
+    """Acronyms (UNDP, NFL, KOICA): the one kind of name every translation writes the same way.
+    Roman numerals (XLIX) are numbers. Folded -> as written."""
+    return {w.casefold(): w for w in _ACRONYM.findall(text) if not _ROMAN.fullmatch(w)}
 
 
 @dataclass(frozen=True)
@@ -178,82 +173,132 @@ class Finding:
 
     kind: str
     values: dict[str, str]
+    about: str = ""  # what the versions differ on, when it has a code (a country: "CN")
 
 
 def compare_facts(units: dict[str, str]) -> list[Finding]:
     """Differences of dates, amounts, numbers and codes between versions of one passage.
 
-    ``units`` maps doc_id to the text of its version (its sentences of the group, joined).
+    ``units`` maps doc_id to the text of its version (its sentences of the group, joined). A
+    version differs when it states a value no other version states *and* lacks one that at least
+    half of the others state: a swap ("14 Projekte" where the others say 12). A value merely
+    missing from a version is no difference, since translations write small numbers out ("three")
+    and drop or add precision ("1991" for "April 1991"); a value merely added is none either.
     """
     per_doc = {d: facts(t) for d, t in units.items()}
     out: list[Finding] = []
     for kind in ("date", "amount", "number", "code"):
-        differing: dict[str, Counter[str]] = {d: Counter() for d in units}
+        odd: dict[str, set[str]] = {d: set() for d in units}
+        wanted: set[str] = set()
         for keys in _key_sets(per_doc, kind):
-            common = _common(list(keys.values()))
-            for d, c in keys.items():
-                differing[d] |= c - common
-        if not any(differing.values()):
+            for d, mine in keys.items():
+                others = [o for o in keys if o != d]
+                own = {k for k in mine if not any(_same(kind, k, x) for o in others for x in keys[o])}
+                lacking = {
+                    k
+                    for o in others
+                    for k in keys[o]
+                    if 2 * sum(any(_same(kind, k, x) for x in keys[p]) for p in others) >= len(others)
+                    and not any(_same(kind, k, x) for x in mine)
+                }
+                if own and lacking:
+                    odd[d] |= own
+                    wanted |= lacking
+        if not any(odd.values()):
             continue
         values = {
-            d: "; ".join(f.surface for f in per_doc[d] if f.kind == kind and _in(f, differing[d]))
+            d: "; ".join(
+                f.surface for f in per_doc[d] if f.kind == kind and _in(f, odd[d] if odd[d] else wanted)
+            )
             for d in units
         }
         out.append(Finding(kind, values))
     return out
 
 
-def _in(fact: Fact, keys: Counter[str]) -> bool:
+def _same(kind: str, a: str, b: str) -> bool:
+    """Whether two values agree; a date agrees with a less precise one of the same year (1991 and
+    April 1991), not with a different day."""
+    if kind != "date":
+        return a == b
+    return all(x == y for x, y in zip(a.split("-"), b.split("-"), strict=True) if x and y)
+
+
+def _in(fact: Fact, keys: set[str]) -> bool:
     return fact.key in keys or fact.key.split("|")[0] in keys
 
 
-def _key_sets(per_doc: dict[str, list[Fact]], kind: str) -> list[dict[str, Counter[str]]]:
+def _key_sets(per_doc: dict[str, list[Fact]], kind: str) -> list[dict[str, set[str]]]:
     """The comparisons to make for ``kind``: codes by their digits in every version, and by their
     letters too between the versions that write them in Latin script (Hindi transliterates them)."""
     of_kind = {d: [f for f in fs if f.kind == kind] for d, fs in per_doc.items()}
     if kind != "code":
-        return [{d: Counter(f.key for f in fs) for d, fs in of_kind.items()}]
-    digits = {d: Counter(f.key.split("|")[0] for f in fs) for d, fs in of_kind.items()}
-    latin = {
-        d: Counter(f.key for f in fs) for d, fs in of_kind.items() if fs and all("|" in f.key for f in fs)
-    }
+        return [{d: {f.key for f in fs} for d, fs in of_kind.items()}]
+    digits = {d: {f.key.split("|")[0] for f in fs} for d, fs in of_kind.items()}
+    latin = {d: {f.key for f in fs} for d, fs in of_kind.items() if fs and all("|" in f.key for f in fs)}
     return [digits, latin] if len(latin) >= 2 else [digits]
 
 
-def _common(counters: list[Counter[str]]) -> Counter[str]:
-    common = counters[0].copy() if counters else Counter()
-    for c in counters[1:]:
-        common &= c
-    return common
-
-
 def compare_names(units: dict[str, str]) -> Finding | None:
-    """A Latin-script name that two or more versions share and a Latin-script version lacks."""
-    latin = {d: t for d, t in units.items() if _is_latin(t)}
-    if len(latin) < 2:
-        return None
-    names = {d: _names(t) for d, t in units.items()}
-    folded = {d: _fold(t) for d, t in units.items()}
-    shared = {k for d in names for k in names[d] if sum(k in folded[o] for o in units) >= 2}
-    lacking = {d: {k for k in shared if k not in folded[d]} for d in latin}
-    if not any(lacking.values()):
-        return None
-    missing = set().union(*lacking.values())
-    values = {}
-    for d in units:
-        if lacking.get(d):
-            # what it says instead: its own names that no other version has
-            own = [w for k, w in names[d].items() if not any(k in folded[o] for o in units if o != d)]
+    """An acronym the other versions share, swapped for another in one version ("UNICEF" where the
+    others say "UNDP"). Only a swap: a translation may spell an acronym out or transliterate it
+    (Hindi does), which is no difference. Other names are compared as places (places.py); names
+    of people and bodies would need a recogniser this project does not have."""
+    found = {d: _acronyms(t) for d, t in units.items()}
+    counts = Counter(k for names in found.values() for k in names)
+    values: dict[str, str] = {}
+    for d, names in found.items():
+        own = [w for k, w in names.items() if counts[k] == 1]
+        lacking = [k for k, n in counts.items() if n >= 2 and k not in names]
+        if own and lacking:
             values[d] = "; ".join(own)
-        else:
-            values[d] = "; ".join(names[d][k] for k in sorted(missing) if k in names[d])
-    return Finding("name", values)
+            for o, theirs in found.items():
+                if o != d and any(k in theirs for k in lacking):
+                    values.setdefault(o, "; ".join(theirs[k] for k in lacking if k in theirs))
+    return Finding("name", values) if values else None
 
 
-def compare_units(units: dict[str, str]) -> list[Finding]:
+def compare_places(units: dict[str, str], languages: dict[str, str]) -> list[Finding]:
+    """Differences seen in place words. A country one version names and another does not even
+    mention: a "name" difference when that other version mentions a country instead ("Jepang" for
+    "Korea"), a "meaning" one when it has none ("Nordchinas und ganz Chinas" for "the North region
+    and the whole country"). And opposite compass points ("Utara" in one, "Selatan" in another)."""
+    out: list[Finding] = []
+    named = {d: places.countries(t, languages.get(d, "")) for d, t in units.items()}
+    said = {d: places.mentions(t, languages.get(d, "")) for d, t in units.items()}
+    for code in dict.fromkeys(m.key for ms in named.values() for m in ms):
+        namers = [d for d, ms in named.items() if any(m.key == code for m in ms)]
+        silent = [d for d in units if not any(m.key == code for m in said[d])]
+        # one version alone names it and none of the others says anything of it
+        if len(namers) != 1 or len(silent) != len(units) - 1:
+            continue
+        (namer,) = namers
+        own = [m for m in said[namer]]
+        instead = {
+            d: [m for m in said[d] if all(m.key != o.key for o in own) and places.looks_named(units[d], m)]
+            for d in silent
+        }
+        swapped = all(instead.values())
+        if not swapped and not places.names_are_specific(languages.get(namer, "")):
+            continue  # "người Pháp", "Ấn Độ giáo": the name also says "French", "Hindu"
+        values = {namer: places.span_of(units[namer], [m for m in named[namer] if m.key == code])}
+        values |= {d: places.span_of(units[d], ms) for d, ms in instead.items()}
+        out.append(Finding("name" if swapped else "meaning", values, about="" if swapped else code))
+    points = {d: places.directions(t, languages.get(d, "")) for d, t in units.items()}
+    for point in ("N", "E"):
+        opposite = places.OPPOSITE[point]
+        keys = {d: {m.key for m in ms} for d, ms in points.items()}
+        one = [d for d, k in keys.items() if point in k and opposite not in k]
+        other = [d for d, k in keys.items() if opposite in k and point not in k]
+        if one and other:
+            out.append(Finding("meaning", {d: places.span_of(units[d], points[d]) for d in one + other}))
+    return out
+
+
+def compare_units(units: dict[str, str], languages: dict[str, str] | None = None) -> list[Finding]:
     found = compare_facts(units)
     name = compare_names(units)
-    return found + ([name] if name else [])
+    return found + ([name] if name else []) + compare_places(units, languages or {})
 
 
 # "The translations differ: the German one says X; the Indonesian, Greek and Hindi ones say Y."
@@ -265,6 +310,8 @@ NOTE_TEMPLATES: dict[str, dict[str, str]] = {
         "many": "the {langs} ones say {value}",
         "none": "the {langs} one does not have this sentence",
         "nones": "the {langs} ones do not have this sentence",
+        "unnamed": "the {langs} one does not name {place}",
+        "unnameds": "the {langs} ones do not name {place}",
         "and": "and",
     },
     "de": {
@@ -273,6 +320,8 @@ NOTE_TEMPLATES: dict[str, dict[str, str]] = {
         "many": "die {langs} sagen {value}",
         "none": "der {langs} fehlt dieser Satz",
         "nones": "den {langs} fehlt dieser Satz",
+        "unnamed": "die {langs} nennt {place} nicht",
+        "unnameds": "die {langs} nennen {place} nicht",
         "and": "und",
     },
     "id": {
@@ -281,6 +330,8 @@ NOTE_TEMPLATES: dict[str, dict[str, str]] = {
         "many": "versi {langs} menyebut {value}",
         "none": "versi {langs} tidak memuat kalimat ini",
         "nones": "versi {langs} tidak memuat kalimat ini",
+        "unnamed": "versi {langs} tidak menyebut {place}",
+        "unnameds": "versi {langs} tidak menyebut {place}",
         "and": "dan",
     },
     "el": {
@@ -289,6 +340,8 @@ NOTE_TEMPLATES: dict[str, dict[str, str]] = {
         "many": "οι {langs} λένε {value}",
         "none": "η {langs} δεν έχει αυτή την πρόταση",
         "nones": "οι {langs} δεν έχουν αυτή την πρόταση",
+        "unnamed": "η {langs} δεν αναφέρει {place}",
+        "unnameds": "οι {langs} δεν αναφέρουν {place}",
         "and": "και",
     },
     "hi": {
@@ -297,6 +350,8 @@ NOTE_TEMPLATES: dict[str, dict[str, str]] = {
         "many": "{langs} अनुवादों में {value} है",
         "none": "{langs} अनुवाद में यह वाक्य नहीं है",
         "nones": "{langs} अनुवादों में यह वाक्य नहीं है",
+        "unnamed": "{langs} अनुवाद में {place} का उल्लेख नहीं है",
+        "unnameds": "{langs} अनुवादों में {place} का उल्लेख नहीं है",
         "and": "और",
     },
     "vi": {
@@ -305,6 +360,8 @@ NOTE_TEMPLATES: dict[str, dict[str, str]] = {
         "many": "các bản {langs} ghi {value}",
         "none": "bản {langs} không có câu này",
         "nones": "các bản {langs} không có câu này",
+        "unnamed": "bản {langs} không nhắc đến {place}",
+        "unnameds": "các bản {langs} không nhắc đến {place}",
         "and": "và",
     },
 }
@@ -350,8 +407,13 @@ def _join(words: list[str], conj: str) -> str:
     return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} {conj} {words[-1]}"
 
 
-def note(kind: str, values: dict[str, str], languages: dict[str, str], answer_language: str) -> str:
-    """One line in the answer's language: which versions say what (versions saying the same, together)."""
+def note(
+    kind: str, values: dict[str, str], languages: dict[str, str], answer_language: str, about: str = ""
+) -> str:
+    """One line in the answer's language: which versions say what (versions saying the same, together).
+
+    ``about``: the country a "meaning" finding is about; the versions with nothing to quote "do not
+    name" it (in the answer's language, from CLDR)."""
     lang = answer_language if answer_language in NOTE_TEMPLATES else "en"
     t, names = NOTE_TEMPLATES[lang], LANGUAGE_NAMES[lang]
     said: dict[str, list[str]] = {}
@@ -367,9 +429,16 @@ def note(kind: str, values: dict[str, str], languages: dict[str, str], answer_la
         if key:
             value = f"“{values[docs[0]].strip()}”"
             parts.append(t["one" if len(docs) == 1 else "many"].format(langs=langs, value=value))
+        elif about:
+            place = places.country_name(about, lang)
+            parts.append(t["unnamed" if len(docs) == 1 else "unnameds"].format(langs=langs, place=place))
         else:
             parts.append(t["none" if len(docs) == 1 else "nones"].format(langs=langs))
     return f"{t['open']}: {'; '.join(parts)}."
+
+
+# stored with the findings: a sidecar written by another version of the comparisons is compared again
+FINDINGS_VERSION = 3
 
 
 def find_differences(alignment: Any) -> dict[str, list[dict[str, Any]]]:
@@ -379,11 +448,22 @@ def find_differences(alignment: Any) -> dict[str, list[dict[str, Any]]]:
         units = group_units(alignment, gid)
         if len(units) < 2:
             continue
+        languages = {d: alignment.sentences[d]["language"] for d in units if d in alignment.sentences}
         # a version without the sentence: that is the difference, its facts are not compared
-        found = [Finding("missing", units)] if any(not u for u in units.values()) else compare_units(units)
+        having = sum(bool(u) for u in units.values())
+        if having == 1 and len(units) >= 3:
+            # one version alone has it: mostly a sentence split in three, which the aligner (1:2 at
+            # most) leaves over; a dropped sentence leaves the others with it
+            continue
+        missing = having < len(units)
+        found = [Finding("missing", units)] if missing else compare_units(units, languages)
         if found:
-            out[gid] = [{"kind": f.kind, "values": f.values} for f in found]
+            out[gid] = [as_record(f) for f in found]
     return out
+
+
+def as_record(f: Finding) -> dict[str, Any]:
+    return {"kind": f.kind, "values": f.values, **({"about": f.about} if f.about else {})}
 
 
 _JSON_LINE = re.compile(r"\{[^{}]*\}")

@@ -97,7 +97,7 @@ def disagreements(citations: list[Citation], alignment: Alignment, language: str
         seen.add(gid)
         for f in alignment.findings(gid):
             langs = {d: alignment.sentences[d]["language"] for d in f["values"]}
-            text = note(f["kind"], f["values"], langs, language)
+            text = note(f["kind"], f["values"], langs, language, f.get("about", ""))
             out.append(Disagreement(kind=f["kind"], group=c.group or gid, values=f["values"], note=text))
     return out
 

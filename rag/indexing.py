@@ -15,7 +15,7 @@ from typing import Any
 
 from rag import align, llm
 from rag.chunking import Chunk, chunk_document
-from rag.disagree import find_differences, llm_findings
+from rag.disagree import FINDINGS_VERSION, find_differences, llm_findings
 from rag.documents import Document, DocumentError, list_files, load_document
 from rag.embedding import get_embedder
 from rag.settings import Settings
@@ -179,12 +179,14 @@ def _realign(
     aligned = {d: info.get("sha") for d, info in previous.sentences.items()}
     use_llm = llm.configured(settings) and settings.llm_compare
     compared = not use_llm or previous.extra.get("llm_model") == settings.llm_model
-    if not changed and aligned == current and compared:
+    checked = previous.extra.get("findings_version") == FINDINGS_VERSION
+    if not changed and aligned == current and compared and checked:
         return 0, [list(p) for p in align.pairs_of(previous)]
     t0 = time.perf_counter()
     alignment, fresh = align.update(previous, store.sentences())
     alignment.extra["llm_cache"] = previous.extra.get("llm_cache", {})  # keyed by text: still valid
     findings = find_differences(alignment)
+    alignment.extra["findings_version"] = FINDINGS_VERSION
     if use_llm:
         alignment.extra["llm_model"] = settings.llm_model
         # meaning-level differences ("Nordchina" for "the North region") need the model

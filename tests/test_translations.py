@@ -10,7 +10,7 @@ import pytest
 
 import rag
 from eval.perturb import DE, EL, HI, ID, IV
-from rag import align, disagree
+from rag import align, disagree, places
 from rag.settings import PROJECT_DIR
 from rag.store import get_store
 
@@ -101,6 +101,32 @@ def test_a_changed_number_is_flagged_with_what_each_version_says():
     assert finding.kind == "number" and finding.values == {"de": "12", "id": "14"}
 
 
+def test_a_value_written_out_or_less_precise_in_one_version_is_no_difference():
+    # professional translations (XQuAD) do both all the time: only a swapped value is a difference
+    units = {
+        "en": "In April 1991 the team won 3 titles.",
+        "de": "Im April 1991 gewann das Team drei Titel.",
+        "el": "Το 1991 η ομάδα κέρδισε 3 τίτλους.",
+    }
+    assert disagree.compare_units(units) == []
+
+
+def test_hyphenated_words_with_digits_are_not_codes():
+    found = disagree.facts("a 24-yard run, die 5-fachen Werte, the mid-1930s, Plan 334-KH/TU")
+    assert [(f.kind, f.key) for f in found] == [("code", "334|KHTU"), ("number", "24"), ("number", "5")]
+
+
+def test_an_acronym_spelled_out_is_no_difference_a_swapped_one_is():
+    spelled = {
+        "en": "The NFL and the AFC agreed.",
+        "de": "Die NFL und die AFC einigten sich.",
+        "hi": "नेशनल फुटबॉल लीग और एएफसी सहमत हुए।",
+    }
+    assert disagree.compare_units(spelled) == []
+    (finding,) = disagree.compare_units({**spelled, "hi": "The NBA and the AFC agreed."})
+    assert finding.kind == "name" and finding.values == {"hi": "NBA", "en": "NFL", "de": "NFL"}
+
+
 def test_a_shared_latin_name_missing_from_one_version_is_flagged():
     units = {
         "de": "Hanoi und das Programm (UNDP) unterzeichneten.",
@@ -109,6 +135,53 @@ def test_a_shared_latin_name_missing_from_one_version_is_flagged():
     }
     (finding,) = disagree.compare_units(units)
     assert finding.kind == "name" and finding.values["id"] == "UNICEF" and finding.values["de"] == "UNDP"
+
+
+def test_a_country_named_in_one_version_only_is_a_meaning_difference():
+    units = {
+        "de": "Hanoi soll zum Innovationszentrum Nordchinas und ganz Chinas werden.",
+        "id": "Hanoi menjadi pusat inovasi di kawasan Utara dan seluruh negeri.",
+        "el": "Το Ανόι θα γίνει το κέντρο καινοτομίας της Βόρειας περιοχής και ολόκληρης της χώρας.",
+    }
+    (finding,) = disagree.compare_units(units, {"de": "de", "id": "id", "el": "el"})
+    assert finding.kind == "meaning" and finding.about == "CN"
+    assert finding.values == {"de": "Nordchinas und ganz Chinas", "id": "", "el": ""}
+
+
+def test_a_country_said_by_an_adjective_in_another_version_is_no_difference():
+    units = {
+        "id": "Kota Saint Petersburg (Federasi Rusia) menandatangani perjanjian.",
+        "de": "Die Stadt Sankt Petersburg (Russische Föderation) unterzeichnete ein Abkommen.",
+        "el": "Η πόλη της Αγίας Πετρούπολης (Ρωσική Ομοσπονδία) υπέγραψε συμφωνία.",
+        "hi": "सेंट पीटर्सबर्ग शहर (रूसी संघ) ने समझौता किया।",
+    }
+    languages = {d: d for d in units}
+    assert [m.key for m in places.countries(units["id"], "id")] == ["RU"]
+    assert disagree.compare_units(units, languages) == []
+
+
+def test_opposite_compass_points_are_a_meaning_difference_the_same_one_is_not():
+    north = {"id": "pusat inovasi di kawasan Utara", "el": "το κέντρο της Βόρειας περιοχής"}
+    languages = {"id": "id", "el": "el", "hi": "hi"}
+    assert disagree.compare_units({**north, "hi": "उत्तरी क्षेत्र का केंद्र"}, languages) == []
+    (finding,) = disagree.compare_units({**north, "hi": "दक्षिणी क्षेत्र का केंद्र"}, languages)
+    assert finding.kind == "meaning" and finding.values["hi"] == "दक्षिणी" and finding.values["id"] == "Utara"
+
+
+def test_short_or_lowercase_latin_words_are_not_taken_for_countries():
+    # "Anh" (United Kingdom in Vietnamese) is also "you"; "Nam" of "Việt Nam" is no compass point
+    assert places.countries("anh ấy đến Hà Nội", "vi") == []
+    assert places.directions("Việt Nam và Hàn Quốc", "vi") == []
+
+
+def test_the_note_names_the_country_a_version_does_not_name_in_the_answer_language():
+    values = {"a": "Nordchinas", "b": "", "c": ""}
+    langs = {"a": "de", "b": "id", "c": "el"}
+    text = disagree.note("meaning", values, langs, "de", about="CN")
+    assert text == (
+        "Die Übersetzungen weichen ab: die deutsche sagt “Nordchinas”; "
+        "die indonesische und griechische nennen China nicht."
+    )
 
 
 def test_the_note_groups_versions_that_say_the_same():
@@ -147,8 +220,21 @@ def test_the_four_translations_align_and_the_interview_with_nothing(seed_setting
     assert ([4, 5], [4]) in [(ln.a, ln.b) for ln in links]
 
 
-def test_no_flag_on_the_clean_seeds(seed_settings):
-    assert get_store(seed_settings).alignment().extra["findings"] == {}
+def test_the_only_flags_on_the_clean_seeds_are_the_german_north_china(seed_settings):
+    findings = get_store(seed_settings).alignment().extra["findings"]
+    flags = [f for found in findings.values() for f in found]
+    assert [f["kind"] for f in flags] == ["meaning", "meaning"]  # the two sentences that say it
+    for f in flags:
+        assert "Nordchina" in f["values"][DE] and f["about"] == "CN"
+        assert {d: v for d, v in f["values"].items() if d != DE} == {ID: "", EL: "", HI: ""}
+
+
+def test_the_north_china_answer_says_the_translations_differ(seed_settings):
+    answer = rag.ask("Hanoi is to become the innovation centre of which region?", settings=seed_settings)
+    (flag, *_) = [d for d in answer.disagreements if d.kind == "meaning"]
+    assert flag.note in answer.text
+    assert flag.note.startswith("The translations differ: the German one says “Nordchina")
+    assert flag.note.endswith("ones do not name China.")
 
 
 def test_the_st_petersburg_fact_is_one_group_backed_by_four_translations(seed_settings):
@@ -176,3 +262,16 @@ def test_a_changed_translation_realigns_only_its_pairs_and_is_flagged(tmp_path):
     assert dates and dates[0].values[ID] == "7 Maret 2025" and dates[0].values[DE] == "6. März 2025"
     assert dates[0].note in answer.text
     assert Path(docs / ID).read_text(encoding="utf-8")[0:10] == text[0:10]
+
+
+def test_a_sentence_only_one_of_three_versions_has_is_not_reported_missing_one_dropped_is():
+    from types import SimpleNamespace
+
+    sentences = {d: {"texts": [f"Satz {d}.", "Noch einer."], "language": "de"} for d in "abc"}
+    family = {d: set("abc") - {d} for d in "abc"}
+    only_a = SimpleNamespace(groups={"g": [("a", 1)]}, family=family, sentences=sentences)
+    assert disagree.find_differences(only_a) == {}  # mostly a sentence split in three
+    not_c = SimpleNamespace(groups={"g": [("a", 1), ("b", 1)]}, family=family, sentences=sentences)
+    assert disagree.find_differences(not_c) == {
+        "g": [{"kind": "missing", "values": {"a": "Noch einer.", "b": "Noch einer.", "c": ""}}]
+    }
