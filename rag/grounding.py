@@ -42,6 +42,12 @@ def _caseless(token: str) -> bool:
     return bool(letters) and all(ch.lower() == ch.upper() for ch in letters)
 
 
+def names_visible(text: str) -> bool:
+    """Whether names can be told apart in ``text``: most of its words are in a script with capitals."""
+    words = [w for w in _TOKEN.findall(text) if any(ch.isalpha() for ch in w)]
+    return 2 * sum(_caseless(w) for w in words) <= len(words)
+
+
 # Month and day names are capitalised in some languages but are not names: dates are checked by
 # their numbers, and "July" never stands in a German text that says "Juli".
 _CALENDAR = frozenset(
