@@ -109,7 +109,7 @@ def query_figures(index: Path, n: int = 60) -> dict[str, Any]:
             cands = R.search(qvec, s, store)
             t2 = time.perf_counter()
             leaders = R.group_translations(cands, qvec, store, s)
-            grounded = api.grounded_groups(q, qvec, prev, leaders, s)
+            grounded = api.grounded_groups(q, qvec, prev, leaders, s, store.alignment())
             extractive_answer(q, query, grounded, store.alignment(), s)
             t3 = time.perf_counter()
             for k, v in zip(parts, (t1 - t0, t2 - t1, t3 - t2, t3 - t0), strict=True):

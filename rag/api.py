@@ -18,7 +18,19 @@ from rag.align import Alignment
 from rag.documents import detect_language, preload_language_model
 from rag.embedding import get_embedder
 from rag.extract import extractive_answer, is_relevant, passage_disagreements, question_language, refusal
-from rag.grounding import masked_questions, salient_terms, terms_to_test, ungrounded_terms
+from rag.grounding import (
+    answer_kind,
+    content_words,
+    document_language,
+    foreign_words,
+    gives_kind,
+    masked_questions,
+    salient_terms,
+    terms_to_test,
+    too_foreign,
+    ungrounded_terms,
+    vocabularies,
+)
 from rag.library import AddReport
 from rag.settings import Settings, get_settings
 from rag.store import get_store
@@ -135,25 +147,67 @@ def grounded_groups(
     prev: np.ndarray | None,
     leaders: list[_retrieve.Candidate],
     settings: Settings,
+    alignment: Alignment | None = None,
 ) -> list[_retrieve.Candidate]:
-    """The top groups that speak about every name, number and code of the question (see grounding.py).
+    """The top groups that speak about what the question asks (see grounding.py): every name, number
+    and code of it, the kind of answer it asks for (a date, a number), and its content words where the
+    group has a version in the question's language that could have used them.
 
     The best group may speak about a name in translation (the embedding test); a group further down
     must contain the names verbatim: promoting it on the embedding test alone promoted chance matches
     ("Tokyo" -> a paragraph on Korea) in the gold set.
     """
-    terms = salient_terms(question, detect_language(question))
+    language = detect_language(question)
+    terms = salient_terms(question, language)
     if not leaders:
         return []
+    kind = answer_kind(question)
+    vocabs = vocabularies(alignment) if alignment is not None else {}
+    doc_language = document_language(question, language, vocabs) if vocabs else None
+    words = content_words(question, doc_language or language)
     best, rest = leaders[0], leaders[1 : settings.grounding_depth]
-    kept = []
+    judged = any(c.language == doc_language for g in [best, *rest] for c in [g, *g.members])
+    foreign = foreign_words(words, vocabs[doc_language]) if doc_language and judged else []
     todo = terms_to_test([best], terms)
-    masked = (
-        dict(zip(todo, _embed(masked_questions(question, todo), prev, settings), strict=True)) if todo else {}
+    variants = [*todo, *foreign]
+    vectors = (
+        _embed(masked_questions(question, variants), prev, settings)
+        if variants
+        else np.zeros((0, len(qvec)), np.float32)
     )
-    if not ungrounded_terms(best, qvec, terms, masked, settings.grounding_margin):
+    masked = dict(zip(todo, vectors[: len(todo)], strict=True))
+    foreign_masked = dict(zip(foreign, vectors[len(todo) :], strict=True))
+
+    def foreign_to(g: _retrieve.Candidate, strict: bool) -> bool:
+        return too_foreign(
+            g,
+            doc_language or language,
+            qvec,
+            foreign,
+            foreign_masked,
+            len(words),
+            settings.foreign_margin,
+            settings.foreign_share,
+            strict,
+        )
+
+    # when the best group has a version in the question's language and the question's words failed on
+    # it, a group further down that has no such version cannot show it does better: it is not promoted
+    strict = foreign_to(best, False)
+    kept = []
+    if (
+        not strict
+        and gives_kind(best, kind)
+        and not ungrounded_terms(best, qvec, terms, masked, settings.grounding_margin)
+    ):
         kept.append(best)
-    kept.extend(g for g in rest if not ungrounded_terms(g, qvec, terms, {}, settings.grounding_margin))
+    kept.extend(
+        g
+        for g in rest
+        if gives_kind(g, kind)
+        and not ungrounded_terms(g, qvec, terms, {}, settings.grounding_margin)
+        and not foreign_to(g, strict)
+    )
     return kept
 
 
@@ -188,7 +242,7 @@ def _retrieve_for(question: str, history: Any, settings: Settings) -> Retrieved:
     else:
         qvec, prev, query = _question_vector(q, msgs, settings)
     leaders = _retrieve.group_translations(_retrieve.search(qvec, settings, store), qvec, store, settings)
-    grounded = grounded_groups(standalone or q, qvec, prev, leaders, settings)
+    grounded = grounded_groups(standalone or q, qvec, prev, leaders, settings, store.alignment())
     language = settings.answer_language or question_language(q, {c.language for c in leaders})
     return Retrieved(q, query, language, grounded, store.stats().sentence_mean, store.alignment())
 

@@ -10,13 +10,17 @@ the question's variants.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
+import weakref
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 
+from rag.function_words import FUNCTION_WORDS, is_function_word, norm
 from rag.retrieval import Candidate
 from rag.translit import close_in, fold, to_latin
 
@@ -40,6 +44,12 @@ def _caseless(token: str) -> bool:
     """A word of a script without capitals (Devanagari, Arabic, Thai...), where names cannot be seen."""
     letters = [ch for ch in token if ch.isalpha()]
     return bool(letters) and all(ch.lower() == ch.upper() for ch in letters)
+
+
+def names_visible(text: str) -> bool:
+    """Whether names can be told apart in ``text``: most of its words are in a script with capitals."""
+    words = [w for w in _TOKEN.findall(text) if any(ch.isalpha() for ch in w)]
+    return 2 * sum(_caseless(w) for w in words) <= len(words)
 
 
 # Month and day names are capitalised in some languages but are not names: dates are checked by
@@ -245,7 +255,12 @@ def _folded(text: str) -> str:
 def terms_to_test(leaders: list[Candidate], terms: list[Term]) -> list[Term]:
     """Terms that some group does not contain verbatim: only those need the embedding test."""
     texts = [group_text(g) for g in leaders]
-    return [t for t in terms if not all(found_verbatim(t, x) for x in texts)]
+    return [t for t in terms if not numeric(t) and not all(found_verbatim(t, x) for x in texts)]
+
+
+def numeric(term: Term) -> bool:
+    """A term with digits: a date, an amount, a code. It is spelt the same in every language here."""
+    return bool(_DIGITS.search(term.text))
 
 
 def ungrounded_terms(
@@ -259,9 +274,11 @@ def ungrounded_terms(
     missing = [t for t in terms if not found_verbatim(t, text)]
     if not missing or not masked:
         return [t.text for t in missing]
+    # a number is written with the same digits in every version: one that no version holds is not
+    # there ("2023" for a sentence of 2025 passed the embedding test: a year moves a vector little)
+    out = [t.text for t in missing if numeric(t)]
     scripts, evidence = evidence_vectors(leader)
-    out = []
-    for t in missing:
+    for t in (t for t in missing if not numeric(t)):
         same = [n for n, sc in enumerate(scripts) if sc == script(t.text)]
         # Where the group has versions in the name's own script, those decide: they could have spelt
         # it and did not. Letting every translation vote made the best of four noisy tests win
@@ -313,3 +330,126 @@ def found_verbatim(term: Term, folded_text: str) -> bool:
 @lru_cache(maxsize=2048)
 def _latin_tokens(folded_text: str) -> frozenset[str]:
     return frozenset(w for w in re.findall(r"[a-z]{3,}", folded_text))
+
+
+# -- what kind of answer the question asks for ----------------------------------------------------
+
+# "When ...?" is answered by a date, "How many ...?" by a number: a passage without one does not
+# answer the question, however close it is ("When did the delegation travel to Korea?" and the sentence
+# about sending it, which has no date).
+_WHEN = re.compile(r"\b(?:when|wann|kapan|πότε|quand|cuándo|khi nào|bao giờ|lúc nào)\b|कब", re.IGNORECASE)
+_COUNT = re.compile(
+    r"\b(?:how many|how much|wie viele?|wieviele?|berapa|πόσ\w*|combien|cuánt\w*|bao nhiêu)\b|कितन",
+    re.IGNORECASE,
+)
+_YEAR = re.compile(r"(?<!\d)(?:1[89]|20|21)\d\d(?!\d)")
+
+
+def answer_kind(question: str) -> str | None:
+    """ "date" for a when-question, "number" for a how-many/how-much question, else None."""
+    if _WHEN.search(question):
+        return "date"
+    if _COUNT.search(question):
+        return "number"
+    return None
+
+
+def gives_kind(leader: Candidate, kind: str | None) -> bool:
+    """Whether some version of the group's passage holds what ``kind`` asks for (a year, a number)."""
+    if kind is None:
+        return True
+    pattern = _YEAR if kind == "date" else _DIGITS
+    return any(pattern.search(c.text) for c in [leader, *leader.members])
+
+
+# -- content words the documents never use --------------------------------------------------------
+
+_VOCABULARIES: weakref.WeakKeyDictionary[Any, dict[str, str]] = weakref.WeakKeyDictionary()
+
+
+def vocabularies(alignment: Any) -> dict[str, str]:
+    """Per document language, every word of the documents (normalised), space-separated: " w1 w2 "."""
+    if alignment not in _VOCABULARIES:
+        words: dict[str, set[str]] = {}
+        for info in alignment.sentences.values():
+            bag = words.setdefault(str(info.get("language", "")), set())
+            for text in info.get("texts", []):
+                bag.update(_TOKEN.findall(norm(text)))
+        _VOCABULARIES[alignment] = {lang: " " + " ".join(sorted(w)) + " " for lang, w in words.items()}
+    return _VOCABULARIES[alignment]
+
+
+def used_in(word: str, vocabulary: str) -> bool:
+    """Whether ``word`` (normalised) or a form of it stands in ``vocabulary``: a short word may take an
+    ending ("Αγία" / "Αγίας"), a long one may differ in its affixes ("ditandatangani" / "menandatangani",
+    "Einwohnern"), so 70 % of it in one piece will do."""
+    if f" {word} " in vocabulary:
+        return True
+    if len(word) < 5:
+        return len(word) >= 3 and f" {word[: max(3, len(word) - 1)]}" in vocabulary
+    k = max(4, math.ceil(0.7 * len(word)))
+    return any(word[i : i + k] in vocabulary for i in range(len(word) - k + 1))
+
+
+def document_language(question: str, detected: str, vocabularies: dict[str, str]) -> str | None:
+    """The documents' language the question is written in: the detected one if documents are in it;
+    None for another question language (English here); and where the detector named a language this
+    module does not know (short questions: Indonesian taken for Malay, Hindi for Nepali), the
+    documents' language that has at least half of its words."""
+    if detected in vocabularies:
+        return detected
+    if detected in FUNCTION_WORDS:
+        return None
+    words = [norm(w) for w in _TOKEN.findall(question) if not _DIGITS.search(w)]
+    if not words or not vocabularies:
+        return None
+    share, best = max(
+        (sum(f" {w} " in v for w in words) / len(words), lang) for lang, v in vocabularies.items()
+    )
+    return best if share >= 0.5 else None
+
+
+def content_words(question: str, language: str) -> list[Term]:
+    """The words of the question that say what it is about: no function words, numbers or codes."""
+    return [
+        Term(m.group(), m.start(), m.end())
+        for m in _TOKEN.finditer(question)
+        if not _DIGITS.search(m.group()) and not is_function_word(m.group(), language)
+    ]
+
+
+def foreign_words(words: list[Term], vocabulary: str) -> list[Term]:
+    """The content words that the documents in the question's language never use ("Einwohner",
+    "टोक्यो"): a passage in that language could have said them and did not."""
+    return [t for t in words if not used_in(norm(t.text), vocabulary)]
+
+
+def too_foreign(
+    leader: Candidate,
+    language: str,
+    qvec: np.ndarray,
+    foreign: list[Term],
+    masked: dict[Term, np.ndarray],
+    n_words: int,
+    margin: float,
+    share: float,
+    strict: bool = False,
+) -> bool:
+    """Whether the question's words that its language's documents never use, and that do not pull it
+    towards this group's version in that language either, make up ``share`` of its content words.
+
+    Only a group with a version in the question's language is judged (the others could not have used
+    the word); a paraphrase pulls towards the evidence ("ditandatangani" for a text that says
+    "menandatangani" +0.008), a word the documents do not speak about does not ("Einwohner" -0.007).
+    """
+    rows = [c for c in [leader, *leader.members] if c.language == language and len(c.sent_scores)]
+    if not foreign or not n_words:
+        return False
+    if not rows:
+        # a group that cannot be judged passes, unless ``strict`` (the question's words failed on a
+        # better group that could be judged: this one is not promoted past it)
+        return strict
+    evidence = np.vstack([c.sent_vecs[int(np.argmax(c.sent_scores))] for c in rows])
+    full = evidence @ qvec
+    failed = [t for t in foreign if t in masked and float(np.mean(full - evidence @ masked[t])) < margin]
+    return len(failed) / n_words >= share

@@ -47,6 +47,10 @@ class Settings(BaseSettings):
     min_relevance: float = 0.77
     grounding_margin: float = 0.003
     grounding_depth: int = 3
+    # a question whose content words its language's documents never use, and which do not pull it towards
+    # the passage (support below ``foreign_margin``), in this share of its content words, is not answered
+    foreign_margin: float = 0.0
+    foreign_share: float = 0.2
     answer_max_sentences: int = 2
     # ISO 639-1 code of the answer's language (chat model; translations shown first); None = the question's
     answer_language: str | None = None
