@@ -60,6 +60,8 @@ _DATES = [
     # a year alone
     re.compile(r"(?<![\d.,/-])(?P<y>(?:19|20)\d{2})(?![\d.,/]\d)"),
 ]
+# 1348-50, 1620–21: a range of years written short
+_YEAR_RANGE = re.compile(r"(?<![\d.,/-])((?:1\d|20)\d\d)\s?[-–]\s?(\d\d)(?![\d.,/-]?\d)")
 # 334-KH/TU, 19/DA-UBND, 59-NQ/TW, 334-केएच/टीयू: digits and letters joined by - or /
 _CODE = re.compile(r"(?<![\w/-])(?=[\w/-]*\d)(?=[\w/-]*[^\W\d_])[\w]+(?:[-/][\w]+)+(?![\w/-])")
 # 523.292 / 523,292 / 1,5 / 97.39 / 12
@@ -101,7 +103,7 @@ def _value(token: str) -> str:
         else:
             digits = parts[0] + "." + parts[1]
     try:
-        return str(Decimal(digits).normalize())
+        return format(Decimal(digits).normalize(), "f")
     except InvalidOperation:
         return t
 
@@ -126,6 +128,11 @@ def facts(text: str) -> list[Fact]:
         latin = bool(letters) and not re.search(r"[^\x00-\x7f]", code)
         found.append(Fact("code", re.sub(r"\D", "", code) + ("|" + letters if latin else ""), code))
         take(m)
+    for m in _YEAR_RANGE.finditer(text):
+        if free(m):
+            first, last = m.group(1), m.group(1)[:2] + m.group(2)  # 1348-50 = 1348 to 1350
+            found += [Fact("date", f"{int(first)}--", m.group(1)), Fact("date", f"{int(last)}--", m.group())]
+            take(m)
     for pattern in _DATES:
         for m in pattern.finditer(text):
             if not free(m):
@@ -278,11 +285,13 @@ def compare_places(units: dict[str, str], languages: dict[str, str]) -> list[Fin
             d: [m for m in said[d] if all(m.key != o.key for o in own) and places.looks_named(units[d], m)]
             for d in silent
         }
-        swapped = all(instead.values())
+        # a swap puts one place for another ("Jepang" for "Korea", which may be either Korea); a
+        # version listing countries the namer does not is no swap
+        swapped = all(1 <= len({m.key for m in ms}) <= 2 for ms in instead.values())
         if not swapped and not places.names_are_specific(languages.get(namer, "")):
             continue  # "người Pháp", "Ấn Độ giáo": the name also says "French", "Hindu"
         values = {namer: places.span_of(units[namer], [m for m in named[namer] if m.key == code])}
-        values |= {d: places.span_of(units[d], ms) for d, ms in instead.items()}
+        values |= {d: places.span_of(units[d], ms) if swapped else "" for d, ms in instead.items()}
         out.append(Finding("name" if swapped else "meaning", values, about="" if swapped else code))
     points = {d: places.directions(t, languages.get(d, "")) for d, t in units.items()}
     for point in ("N", "E"):
@@ -438,7 +447,7 @@ def note(
 
 
 # stored with the findings: a sidecar written by another version of the comparisons is compared again
-FINDINGS_VERSION = 3
+FINDINGS_VERSION = 5
 
 
 def find_differences(alignment: Any) -> dict[str, list[dict[str, Any]]]:
@@ -459,7 +468,23 @@ def find_differences(alignment: Any) -> dict[str, list[dict[str, Any]]]:
         found = [Finding("missing", units)] if missing else compare_units(units, languages)
         if found:
             out[gid] = [as_record(f) for f in found]
+    return _without_conventions(out)
+
+
+def _without_conventions(found: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
+    """Drop name swaps that recur: a translation that writes "AEUV" wherever the others write "TFEU"
+    follows its language's convention; a name changed once is the difference worth telling."""
+    seen = Counter(_signature(f) for fs in found.values() for f in fs if f["kind"] == "name")
+    out = {}
+    for gid, fs in found.items():
+        kept = [f for f in fs if f["kind"] != "name" or seen[_signature(f)] < 2]
+        if kept:
+            out[gid] = kept
     return out
+
+
+def _signature(f: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted((d, _fold(v)) for d, v in f["values"].items()))
 
 
 def as_record(f: Finding) -> dict[str, Any]:

@@ -25,8 +25,11 @@ _NOT_COUNTRIES = {"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"}
 MIN_LATIN_NAME = 4
 # a letter of a word, Devanagari vowel signs and combining accents included (re's \w leaves them out)
 _W = r"[\w\u0300-\u036f\u0900-\u097f]"
-# what a name's inflected forms may add ("Chinas", "Κίνας", "Ρωσικής", "चीनी")
+# what a name's inflected forms may add: when it merely mentions a country (adjectives included:
+# "Ρωσικής", "चीनी"), and when it names it ("Chinas", "Κίνας", "Russlands"; not "चीनी", Chinese or
+# sugar, nor the Greek verb "αιτήθηκε" for Haiti, "Αϊτή")
 _ENDING = _W + "{0,4}"
+_NAME_ENDING = r"[^\W\d_]{0,2}"
 
 # compass directions, as the start of a word (Greek without accents); the words of one language only
 DIRECTIONS: dict[str, dict[str, tuple[str, ...]]] = {
@@ -123,7 +126,7 @@ def _language_adjectives(language: str) -> dict[str, set[str]]:
     return out
 
 
-def _pattern(names: list[str], stem: bool, compound: bool = False) -> re.Pattern[str]:
+def _pattern(names: list[str], stem: bool, compound: bool = False, ending: str = _ENDING) -> re.Pattern[str]:
     """Any of ``names`` at the start of a word (or, in a compounding language, at the end of a
     compound: "Nordchinas"), with an ending; ``stem`` drops a long name's last letter first
     ("Ρωσικά" -> "Ρωσική")."""
@@ -132,7 +135,7 @@ def _pattern(names: list[str], stem: bool, compound: bool = False) -> re.Pattern
         body = n[:-1] if stem and len(n) >= 5 else n
         prefix = _W + "*" if compound and len(n) >= 5 and " " not in n else ""
         alts.append(prefix + re.escape(body))
-    return re.compile(rf"(?<!{_W})(?:{'|'.join(alts)}){_ENDING}(?!{_W})")
+    return re.compile(rf"(?<!{_W})(?:{'|'.join(alts)}){ending}(?!{_W})")
 
 
 @functools.cache
@@ -145,7 +148,9 @@ def _country_patterns(language: str) -> tuple[tuple[re.Pattern[str], dict[str, s
         for n, code in _locale_names("en", keep).items():
             names.setdefault(n, code)
     compound = language in _COMPOUNDING
-    return tuple((_pattern([n], stem=False, compound=compound), {n: c}) for n, c in names.items())
+    return tuple(
+        (_pattern([n], stem=False, compound=compound, ending=_NAME_ENDING), {n: c}) for n, c in names.items()
+    )
 
 
 def countries(text: str, language: str) -> list[Mention]:
@@ -161,7 +166,10 @@ def countries(text: str, language: str) -> list[Mention]:
                 continue
             start, end = where[m.start()], where[m.end() - 1] + 1
             word = text[start:end]
-            if _is_latin(word) and (len(next(iter(names))) < MIN_LATIN_NAME or not word[:1].isupper()):
+            cased = word[:1].lower() != word[:1].upper()  # Latin, Greek, Cyrillic: names are capitalised
+            if (cased and not word[:1].isupper()) or (
+                _is_latin(word) and len(next(iter(names))) < MIN_LATIN_NAME
+            ):
                 continue
             taken.append((m.start(), m.end()))
             found.append(Mention(code, start, end))
@@ -245,10 +253,16 @@ def names_are_specific(language: str) -> bool:
 
 
 def looks_named(text: str, mention: Mention) -> bool:
-    """Whether a mention is written as a name: capitalised, in a script with capitals ("Korea", not
-    "kota", the Indonesian word for the city that names the Vatican)."""
+    """Whether a mention is written as a name of its own: capitalised, in a script with capitals
+    ("Korea", not "kota", the Indonesian word for the city that names the Vatican), and not a word of
+    a longer name ("Diego" of "San Diego" is not Diego Garcia)."""
     first = text[mention.start : mention.start + 1]
-    return first.isupper() or first.lower() == first.upper()
+    if first.lower() == first.upper():
+        return True  # no capitals in this script (Devanagari): nothing to tell by
+    before = text[: mention.start].split()[-1:]
+    after = text[mention.end :].split()[:1]
+    joined = [w for w in before + after if w[:1].isupper() and w[:1].isalpha()]
+    return first.isupper() and not joined
 
 
 def directions(text: str, language: str) -> list[Mention]:
@@ -269,8 +283,16 @@ def directions(text: str, language: str) -> list[Mention]:
         for m in pattern.finditer(folded):
             if any(s <= m.start() < e for s, e in skip):
                 continue
-            found.append(Mention(point, where[m.start()], where[m.end() - 1] + 1))
+            start, end = where[m.start()], where[m.end() - 1] + 1
+            if _is_country_name(text[start:end], language):
+                continue  # "Österreich", "Südafrika": the compass word belongs to a name
+            found.append(Mention(point, start, end))
     return sorted(found, key=lambda m: m.start)
+
+
+def _is_country_name(word: str, language: str) -> bool:
+    folded = _fold(word, False)[0]
+    return any(folded.startswith(n) for n in _locale_names(language) if " " not in n)
 
 
 def span_of(text: str, mentions: list[Mention]) -> str:

@@ -275,3 +275,22 @@ def test_a_sentence_only_one_of_three_versions_has_is_not_reported_missing_one_d
     assert disagree.find_differences(not_c) == {
         "g": [{"kind": "missing", "values": {"a": "Noch einer.", "b": "Noch einer.", "c": ""}}]
     }
+
+
+def test_a_short_range_of_years_reads_as_both_years():
+    assert [f.key for f in disagree.facts("in 1348–50 and 1620-21")] == [
+        "1348--",
+        "1350--",
+        "1620--",
+        "1621--",
+    ]
+
+
+def test_a_demonym_or_a_name_inside_a_longer_name_is_no_country_swap():
+    units = {
+        "hi": "प्रभावी क्षेत्र लाओस एंजिल्स और सैन डिएगो हैं।",  # Hindi spells Los Angeles "Laos"
+        "en": "The dominant areas are Los Angeles and San Diego.",
+        "de": "Die dominierenden Gebiete sind Los Angeles und San Diego.",
+    }
+    found = disagree.compare_units(units, {d: d for d in units})
+    assert all(f.kind != "name" for f in found)  # "Diego" of "San Diego" is not Diego Garcia
