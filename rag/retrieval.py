@@ -17,7 +17,7 @@ import numpy as np
 
 from rag.embedding import get_embedder
 from rag.settings import Settings
-from rag.store import CHUNK, IndexError_, Record, Store, each, get_store
+from rag.store import CHUNK, SENTENCE, IndexError_, Record, Store, each, get_store
 from rag.types import Passage
 
 logger = logging.getLogger(__name__)
@@ -81,19 +81,30 @@ def search(qvec: np.ndarray, settings: Settings, store: Store | None = None) -> 
         # a plain HNSW query on this language's chunk collection, the records with it, then the
         # vectors of their sentences (the same language's sentence collection)
         offset = float(qvec @ stats.chunk_mean[lang])
+        hits = store.nearest_records(qvec, per_language, CHUNK, lang)
+        if settings.sentence_candidates:
+            # the chunks of the nearest sentences too: in a long document every chunk shares its topic,
+            # and the chunk holding the one sentence that answers may rank low as a whole
+            seen = {chunk_id for chunk_id, _, _ in hits}
+            near = store.nearest_records(qvec, settings.sentence_candidates, SENTENCE, lang)
+            extra = [
+                i for i in dict.fromkeys(str(rec.metadata["chunk"]) for _, _, rec in near) if i not in seen
+            ]
+            recs = store.records(extra)
+            hits += [(i, float(recs[i].vector @ qvec), recs[i]) for i in extra if i in recs]
         cands = [
             _candidate(chunk_id, lang, rec, float(rec.vector @ qvec), cos - offset)
-            for chunk_id, cos, rec in store.nearest_records(qvec, per_language, CHUNK, lang)
+            for chunk_id, cos, rec in hits
         ]
         return cands, store.embeddings([c.sentence_id(i) for c in cands for i in range(len(c.sentences))])
 
     # one search per document language (see the module docstring); languages side by side
     found = each(in_language, list(stats.chunk_mean))
-    top = sorted((c for cands, _ in found for c in cands), key=lambda c: -c.score)[: settings.candidates]
+    everything = [c for cands, _ in found for c in cands]
     vecs = {k: v for _, part in found for k, v in part.items()}
-    _score_sentences(top, vecs, qvec, store, settings.sentence_weight)
-    top.sort(key=lambda c: -c.score)
-    return top
+    # scored with their sentences before the cut: a chunk brought by a sentence may rank low as a whole
+    _score_sentences(everything, vecs, qvec, store, settings.sentence_weight)
+    return sorted(everything, key=lambda c: -c.score)[: settings.candidates]
 
 
 def _score_sentences(
