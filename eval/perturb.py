@@ -19,6 +19,7 @@ import sys
 import tempfile
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -277,7 +278,9 @@ def run(
                 }
             )
         write(base)  # leave the folder as it was (not needed, but keeps the last ingest honest)
-    return {**summarise(tp, fp, fn, clean_flags, base_flags, interview_pairs, results), "real_flags": real}
+    generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    summary = summarise(tp, fp, fn, clean_flags, base_flags, interview_pairs, results)
+    return {**summary, "real_flags": real, "generated": generated}
 
 
 def summarise(

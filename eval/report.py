@@ -210,10 +210,35 @@ def perturb_section(out_dir: Path = REPORTS_DIR) -> str:
     md = out_dir / "perturb.md"
     if not md.is_file():
         return "Not run (`python -m eval --report --perturb`)."
-    when = datetime.fromtimestamp(md.stat().st_mtime, tz=UTC).strftime("%Y-%m-%d %H:%M UTC")
     body = md.read_text(encoding="utf-8").split("\n", 2)[-1].strip()
+    when = _generated(out_dir / "perturb.json", md)
     intro = f"From {when}. Alignment against `eval/alignment_gold.json`; each case edits one translation."
     return f"{intro}\n\n{body}"
+
+
+def xquad_flags_section(out_dir: Path = REPORTS_DIR) -> str:
+    """Flags raised on XQuAD's professional translations (eval/xquad_flags.py), as last run."""
+    md = out_dir / "xquad-flags.md"
+    if not md.is_file():
+        return "Not run (`python -m eval.xquad_flags --md eval/reports/xquad-flags.md`)."
+    when = _generated(out_dir / "xquad-flags.json", md)
+    intro = (
+        f"From {when}. Each XQuAD dev article in en, de, el, hi and vi is "
+        "one document per language; these translations were made to say the same thing, so every flag "
+        "below was read by hand (see NOTES.md for the verdicts)."
+    )
+    return f"{intro}\n\n{md.read_text(encoding='utf-8').strip()}"
+
+
+def _generated(js: Path, md: Path) -> str:
+    """When a side run was made: as it recorded it (a checkout resets file times), else the file's time."""
+    try:
+        stamp = json.loads(js.read_text(encoding="utf-8")).get("generated")
+    except (OSError, ValueError):
+        stamp = None
+    if stamp:
+        return str(stamp)
+    return datetime.fromtimestamp(md.stat().st_mtime, tz=UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def markdown(result: dict[str, Any], xquad: list[dict[str, Any]], charts: list[Path], fresh: bool) -> str:
@@ -277,6 +302,10 @@ def markdown(result: dict[str, Any], xquad: list[dict[str, Any]], charts: list[P
         "## Translations (`python -m eval.perturb`, or `python -m eval --report --perturb`)",
         "",
         perturb_section(),
+        "",
+        "## Translation flags on professional translations (`python -m eval.xquad_flags`)",
+        "",
+        xquad_flags_section(),
         "",
         "## Failing items of the product",
         "",

@@ -21,6 +21,7 @@ import json
 import sys
 import tempfile
 from collections import Counter
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -85,6 +86,7 @@ def summarise(docs: dict[str, str], alignment: Any) -> dict[str, Any]:
     ]
     groups = [g for g, nodes in alignment.groups.items() if len({d for d, _ in nodes}) >= 2]
     return {
+        "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "documents": len(docs),
         "translation_pairs_expected": len(expected),
         "translation_pairs_found": len(found & expected),
