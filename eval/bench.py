@@ -181,7 +181,10 @@ def _build_scale_index(root: Path, size: int, real: dict[str, np.ndarray], rng: 
             sentences.add(
                 ids=[f"{o}-s0-100" for o in owners],
                 embeddings=_perturbed(real[SENTENCE], len(part), rng),
-                metadatas=[{**meta, "doc_id": f"d{i}", "kind": SENTENCE} for i in part],
+                metadatas=[
+                    {**meta, "doc_id": f"d{i}", "kind": SENTENCE, "chunk": f"{o}-c0-100"}
+                    for i, o in zip(part, owners, strict=True)
+                ],
                 documents=["x" * 100] * len(part),
             )
             chunks.add(
