@@ -16,7 +16,8 @@ from rag.align import Alignment
 from rag.cite import make_citation, translated_citations, with_marker
 from rag.disagree import note
 from rag.documents import detect_language
-from rag.grounding import found_verbatim, names_visible, salient_terms
+from rag.function_words import norm
+from rag.grounding import _TOKEN, content_words, found_verbatim, names_visible, salient_terms, used_in
 from rag.retrieval import Candidate
 from rag.settings import Settings
 from rag.translit import fold
@@ -65,7 +66,7 @@ def _pick_sentences(
     """(chunk, sentence index) pairs that make up the answer, best first.
 
     The first is the best sentence of the best group. A second one, scoring within
-    ``SECOND_SENTENCE_MARGIN`` of it, joins when it is a neighbour in the same passage. A sentence of
+    ``SECOND_SENTENCE_MARGIN`` of it, joins when it is in the same passage. A sentence of
     another group (cited with all its translations) joins only when the first may be the wrong one:
     when it scores as well as the first (within ``SCORE_TIE``: the ranking of the passages and that of
     the sentences disagree), or when the first may be incomplete: it does not name every name and
@@ -90,6 +91,19 @@ def _pick_sentences(
         if cand is best or score >= top - SCORE_TIE or not first_complete:
             picks.append((cand, i))
     return picks
+
+
+def adds_content(question: str, first: list[Citation], second: list[Citation], language: str) -> bool:
+    """Whether the second sentence speaks of a content word of the question that the first does not,
+    compared in the question's language ("Zusammenarbeit ... eröffnet": the first sentence has it all,
+    "In jüngster Zeit wurden zahlreiche Kooperationsaktivitäten umgesetzt" adds nothing). True when
+    either sentence has no version in that language: then nothing can be told."""
+    texts = [" ".join(c.quote for c in cites if c.language == language) for cites in (first, second)]
+    if not all(texts):
+        return True
+    one, two = (" " + " ".join(norm(w) for w in _TOKEN.findall(t)) + " " for t in texts)
+    words = [norm(t.text) for t in content_words(question, language)]
+    return any(used_in(w, two) and not used_in(w, one) for w in words)
 
 
 def names_everything(question: str, citations: list[Citation]) -> bool:
@@ -161,9 +175,12 @@ def extractive_answer(
     parts: list[str] = []
     best = leaders[0]
     first = cite_group(best, best.best_sentence, [best, *best.members], alignment, prefer)
-    picks = _pick_sentences(leaders, settings, names_everything(question, first))
+    complete = names_everything(question, first)
+    picks = _pick_sentences(leaders, settings, complete)
     for n, (cand, i) in enumerate(picks, start=1):
         group = first if n == 1 else cite_group(cand, i, [cand, *cand.members], alignment, prefer)
+        if n > 1 and cand is not best and complete and not adds_content(question, first, group, prefer):
+            continue  # a tie that says nothing of the question the first does not
         citations.extend(group)
         parts.append(with_marker(group[0].quote, n))
     answer = Answer(text=" ".join(parts), answered=True, citations=citations, query=query)
