@@ -159,11 +159,6 @@ def facts(text: str) -> list[Fact]:
     return found
 
 
-def _is_latin(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
-    return bool(letters) and sum(c < "\u0250" for c in letters) / len(letters) > 0.8
-
-
 def _fold(word: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFD", word.casefold()) if not unicodedata.combining(c))
 

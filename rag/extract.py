@@ -17,7 +17,7 @@ from rag.cite import make_citation, translated_citations, with_marker
 from rag.disagree import note
 from rag.documents import detect_language
 from rag.function_words import norm
-from rag.grounding import _TOKEN, content_words, found_verbatim, names_visible, salient_terms, used_in
+from rag.grounding import content_words, found_verbatim, names_visible, salient_terms, used_in, word_bag
 from rag.retrieval import Candidate
 from rag.settings import Settings
 from rag.translit import fold
@@ -98,10 +98,10 @@ def adds_content(question: str, first: list[Citation], second: list[Citation], l
     compared in the question's language ("Zusammenarbeit ... eröffnet": the first sentence has it all,
     "In jüngster Zeit wurden zahlreiche Kooperationsaktivitäten umgesetzt" adds nothing). True when
     either sentence has no version in that language: then nothing can be told."""
-    texts = [" ".join(c.quote for c in cites if c.language == language) for cites in (first, second)]
+    texts = [[c.quote for c in cites if c.language == language] for cites in (first, second)]
     if not all(texts):
         return True
-    one, two = (" " + " ".join(norm(w) for w in _TOKEN.findall(t)) + " " for t in texts)
+    one, two = (word_bag(t) for t in texts)
     words = [norm(t.text) for t in content_words(question, language)]
     return any(used_in(w, two) and not used_in(w, one) for w in words)
 

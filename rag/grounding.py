@@ -370,13 +370,17 @@ _VOCABULARIES: weakref.WeakKeyDictionary[Any, dict[str, str]] = weakref.WeakKeyD
 def vocabularies(alignment: Any) -> dict[str, str]:
     """Per document language, every word of the documents (normalised), space-separated: " w1 w2 "."""
     if alignment not in _VOCABULARIES:
-        words: dict[str, set[str]] = {}
+        texts: dict[str, list[str]] = {}
         for info in alignment.sentences.values():
-            bag = words.setdefault(str(info.get("language", "")), set())
-            for text in info.get("texts", []):
-                bag.update(_TOKEN.findall(norm(text)))
-        _VOCABULARIES[alignment] = {lang: " " + " ".join(sorted(w)) + " " for lang, w in words.items()}
+            texts.setdefault(str(info.get("language", "")), []).extend(info.get("texts", []))
+        _VOCABULARIES[alignment] = {lang: word_bag(t) for lang, t in texts.items()}
     return _VOCABULARIES[alignment]
+
+
+def word_bag(texts: list[str]) -> str:
+    """The words of ``texts`` (normalised), each once, space-separated: " w1 w2 ", for ``used_in``."""
+    words = {w for text in texts for w in _TOKEN.findall(norm(text))}
+    return " " + " ".join(sorted(words)) + " "
 
 
 def used_in(word: str, vocabulary: str) -> bool:

@@ -18,6 +18,7 @@ import functools
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
 # CLDR territory codes that are not countries (European Union, eurozone, United Nations, ...)
 _NOT_COUNTRIES = {"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"}
@@ -92,17 +93,28 @@ def _keeps_marks(language: str) -> bool:
 
 
 @functools.cache
-def _locale_names(language: str, keep_marks: bool = False) -> dict[str, str]:
-    """Folded CLDR country name -> ISO code, in ``language`` ({} when CLDR does not know it)."""
+def _locale(language: str) -> Any:
+    """Babel's CLDR data for ``language``, or None when CLDR does not know it."""
     from babel import Locale, UnknownLocaleError  # only ingest compares translations
 
     try:
-        territories = Locale.parse(language).territories
+        return Locale.parse(language)
     except (UnknownLocaleError, ValueError):
-        return {}
+        return None
+
+
+def _territories(language: str) -> dict[str, str]:
+    """CLDR code -> name of every territory in ``language`` ({} when CLDR does not know it)."""
+    locale = _locale(language)
+    return {} if locale is None else {code: str(name) for code, name in locale.territories.items()}
+
+
+@functools.cache
+def _locale_names(language: str, keep_marks: bool = False) -> dict[str, str]:
+    """Folded CLDR country name -> ISO code, in ``language`` ({} when CLDR does not know it)."""
     return {
         _fold(name, keep_marks)[0]: code
-        for code, name in territories.items()
+        for code, name in _territories(language).items()
         if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES
     }
 
@@ -111,13 +123,12 @@ def _locale_names(language: str, keep_marks: bool = False) -> dict[str, str]:
 def _language_adjectives(language: str) -> dict[str, set[str]]:
     """Folded name of a country's first official language, in ``language`` -> the countries whose
     language it is ("russisch" -> RU, BY, KZ, ...; "greek" -> GR, CY)."""
-    from babel import Locale, UnknownLocaleError
     from babel.languages import get_official_languages
 
-    try:
-        names = Locale.parse(language).languages
-    except (UnknownLocaleError, ValueError):
+    locale = _locale(language)
+    if locale is None:
         return {}
+    names = locale.languages
     out: dict[str, set[str]] = {}
     for code in set(_locale_names("en").values()):
         for official in get_official_languages(code, de_facto=True)[:1]:
@@ -139,9 +150,10 @@ def _pattern(names: list[str], stem: bool, compound: bool = False, ending: str =
 
 
 @functools.cache
-def _country_patterns(language: str) -> tuple[tuple[re.Pattern[str], dict[str, str]], ...]:
-    """Patterns that *name* a country in a text in ``language``: its CLDR names, and the English
-    ones for a Latin-script language."""
+def _country_patterns(language: str) -> tuple[tuple[re.Pattern[str], str, str], ...]:
+    """(pattern, folded name, code) for each name that *names* a country in a text in ``language``:
+    its CLDR names, and the English ones for a Latin-script language; longest names first, so that
+    "Nigeria" is not read as "Niger"."""
     keep = _keeps_marks(language)
     names = dict(_locale_names(language, keep))
     if not names or all(_is_latin(n) for n in names):
@@ -149,7 +161,8 @@ def _country_patterns(language: str) -> tuple[tuple[re.Pattern[str], dict[str, s
             names.setdefault(n, code)
     compound = language in _COMPOUNDING
     return tuple(
-        (_pattern([n], stem=False, compound=compound, ending=_NAME_ENDING), {n: c}) for n, c in names.items()
+        (_pattern([n], stem=False, compound=compound, ending=_NAME_ENDING), n, c)
+        for n, c in sorted(names.items(), key=lambda nc: -len(nc[0]))
     )
 
 
@@ -158,18 +171,14 @@ def countries(text: str, language: str) -> list[Mention]:
     folded, where = _fold(text, _keeps_marks(language))
     found: list[Mention] = []
     taken: list[tuple[int, int]] = []
-    # longest names first, so "Nigeria" is not read as "Niger"
-    for pattern, names in sorted(_country_patterns(language), key=lambda p: -len(next(iter(p[1])))):
-        code = next(iter(names.values()))
+    for pattern, name, code in _country_patterns(language):
         for m in pattern.finditer(folded):
             if any(s < m.end() and m.start() < e for s, e in taken):
                 continue
             start, end = where[m.start()], where[m.end() - 1] + 1
             word = text[start:end]
             cased = word[:1].lower() != word[:1].upper()  # Latin, Greek, Cyrillic: names are capitalised
-            if (cased and not word[:1].isupper()) or (
-                _is_latin(word) and len(next(iter(names))) < MIN_LATIN_NAME
-            ):
+            if (cased and not word[:1].isupper()) or (_is_latin(word) and len(name) < MIN_LATIN_NAME):
                 continue
             taken.append((m.start(), m.end()))
             found.append(Mention(code, start, end))
@@ -219,13 +228,11 @@ def _distinctive_words() -> dict[str, set[str]]:
 @functools.cache
 def _territory_names(language: str) -> dict[str, str]:
     """Folded CLDR name -> code of every territory, regions ("Northern Europe": "154") included."""
-    from babel import Locale, UnknownLocaleError
-
-    try:
-        territories = Locale.parse(language).territories
-    except (UnknownLocaleError, ValueError):
-        return {}
-    return {_fold(name, False)[0]: code for code, name in territories.items() if code not in _NOT_COUNTRIES}
+    return {
+        _fold(name, False)[0]: code
+        for code, name in _territories(language).items()
+        if code not in _NOT_COUNTRIES
+    }
 
 
 # CLDR languages whose names are looked for when a text merely mentions a country
@@ -267,19 +274,12 @@ def looks_named(text: str, mention: Mention) -> bool:
 
 def directions(text: str, language: str) -> list[Mention]:
     """The compass points ``text`` names (north, Nord-, Βόρεια, उत्तरी, Utara, Bắc ...)."""
-    table = DIRECTIONS.get(language)
-    if not table:
+    if language not in DIRECTIONS:
         return []
-    # accents tell words apart ("đông" east, "đồng" dong; "Süd" south, "Sudan"), except in Greek,
-    # where they come and go with case and inflection
-    keep_marks = language != "el"
-    folded, where = _fold(text, keep_marks)
+    folded, where = _fold(text, _direction_marks(language))
     skip = [(m.start(), m.end()) for m in _NOT_DIRECTION.finditer(folded)]
-    ending = "" if language in _WHOLE_WORD else _W + "*"
     found = []
-    for point, stems in table.items():
-        stems_folded = [_fold(s, keep_marks)[0] for s in stems]
-        pattern = re.compile(rf"(?<!{_W})(?:{'|'.join(map(re.escape, stems_folded))}){ending}(?!{_W})")
+    for point, pattern in _direction_patterns(language):
         for m in pattern.finditer(folded):
             if any(s <= m.start() < e for s, e in skip):
                 continue
@@ -288,6 +288,24 @@ def directions(text: str, language: str) -> list[Mention]:
                 continue  # "Österreich", "Südafrika": the compass word belongs to a name
             found.append(Mention(point, start, end))
     return sorted(found, key=lambda m: m.start)
+
+
+def _direction_marks(language: str) -> bool:
+    # accents tell words apart ("đông" east, "đồng" dong; "Süd" south, "Sudan"), except in Greek,
+    # where they come and go with case and inflection
+    return language != "el"
+
+
+@functools.cache
+def _direction_patterns(language: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    keep_marks = _direction_marks(language)
+    ending = "" if language in _WHOLE_WORD else _W + "*"
+    out = []
+    for point, stems in DIRECTIONS[language].items():
+        stems_folded = [_fold(s, keep_marks)[0] for s in stems]
+        alts = "|".join(map(re.escape, stems_folded))
+        out.append((point, re.compile(rf"(?<!{_W})(?:{alts}){ending}(?!{_W})")))
+    return tuple(out)
 
 
 def _is_country_name(word: str, language: str) -> bool:
@@ -304,13 +322,8 @@ def span_of(text: str, mentions: list[Mention]) -> str:
 
 def country_name(code: str, language: str) -> str:
     """The country's name in ``language`` (CLDR), or in English, or its code."""
-    from babel import Locale, UnknownLocaleError
-
     for lang in (language, "en"):
-        try:
-            name = Locale.parse(lang).territories.get(code)
-        except (UnknownLocaleError, ValueError):
-            continue
+        name = _territories(lang).get(code)
         if name:
-            return str(name)
+            return name
     return code
