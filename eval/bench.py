@@ -45,10 +45,10 @@ def _pct(values: list[float], p: float) -> float:
 
 def ingest_figures(index: Path) -> dict[str, Any]:
     import rag
-    from rag.chunking import chunk_document
-    from rag.documents import list_files, load_document
-    from rag.embedding import get_embedder
-    from rag.indexing import build_nodes
+    from rag.index.embedders import get_embedder
+    from rag.ingestion.chunking import chunk_document
+    from rag.ingestion.documents import list_files, load_document
+    from rag.ingestion.pipeline import build_nodes
 
     settings = rag.get_settings(index_dir=index)
     embedder = get_embedder(settings.embed_model)
@@ -89,9 +89,9 @@ def query_figures(index: Path, n: int = 60) -> dict[str, Any]:
     record cache emptied before each question (every record read from Chroma)."""
     import rag
     from rag import api
-    from rag import retrieval as R
-    from rag.extract import extractive_answer
-    from rag.store import get_store
+    from rag.answer.extractive import extractive_answer
+    from rag.index.store import get_store
+    from rag.retrieval import search as R
 
     s = rag.get_settings(index_dir=index)
     store = get_store(s)
@@ -166,7 +166,7 @@ def _build_scale_index(root: Path, size: int, real: dict[str, np.ndarray], rng: 
     collections (not through llama-index or the ingest: nothing is embedded), 5,000 per call.
     """
     import rag
-    from rag.store import CHUNK, SENTENCE, Store
+    from rag.index.store import CHUNK, SENTENCE, Store
 
     store = Store(rag.get_settings(index_dir=root))
     langs = rng.choice(LANGS, size)
@@ -235,9 +235,9 @@ def scale_figures(index: Path, sizes: list[int], old_layout: bool = True) -> lis
     from chromadb.config import Settings as ChromaSettings
 
     import rag
-    from rag import retrieval
-    from rag.embedding import get_embedder
-    from rag.store import CHUNK, SENTENCE, get_store, record_location
+    from rag.index.embedders import get_embedder
+    from rag.index.store import CHUNK, SENTENCE, get_store, record_location
+    from rag.retrieval import search as retrieval
 
     base = get_store(rag.get_settings(index_dir=index))
     every = base.get_all(include=["embeddings"])

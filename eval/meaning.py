@@ -14,10 +14,10 @@ from tqdm import tqdm
 
 def main() -> int:
     import rag
-    from rag import llm
-    from rag.align import group_units
-    from rag.disagree import llm_meaning
-    from rag.store import get_store
+    from rag.index.store import get_store
+    from rag.llm import client as llm
+    from rag.translations.align import group_units
+    from rag.translations.compare import llm_meaning
 
     settings = rag.get_settings()
     if not llm.configured(settings):

@@ -171,7 +171,7 @@ def alignment_scores(alignment: Any, gold: dict[str, Any]) -> tuple[int, int, in
     The gold names each sentence by its first 100 characters; a sentence of a copy stands for every
     gold sentence whose start it contains (two merged sentences stand for both).
     """
-    from rag.align import sentence_pairs
+    from rag.translations.align import sentence_pairs
 
     def members(doc: str) -> list[set[int]]:
         texts = [_fold(t) for t in alignment.sentences[doc]["texts"]]
@@ -226,7 +226,7 @@ def run(
     only: str = "",
 ) -> dict[str, Any]:
     import rag
-    from rag.store import get_store
+    from rag.index.store import get_store
 
     gold = json.loads(GOLD_ALIGNMENT.read_text(encoding="utf-8"))
     todo = cases()[::3] if quick else cases()

@@ -87,7 +87,7 @@ def run(
     progress: bool = True,
 ) -> dict[str, Any]:
     """Every system on the same items; the product on the chat-model path only with ``llm``."""
-    from rag.documents import detect_language
+    from rag.ingestion.documents import detect_language
 
     if llm and not settings.llm_model:
         raise SystemExit("--llm needs a chat model: set RAG_LLM_MODEL and OPENAI_BASE_URL (see the README)")

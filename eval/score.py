@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from eval.gold import GoldItem, passage_span
-from rag.verify import numbers
+from rag.llm.verify import numbers
 
 
 def normalise(text: str) -> str:

@@ -60,7 +60,7 @@ def run(
 
 def _run_in(where: Path, docs: dict[str, str], progress: bool) -> dict[str, Any]:
     import rag
-    from rag.store import get_store
+    from rag.index.store import get_store
 
     folder = where / "docs"
     folder.mkdir(parents=True, exist_ok=True)

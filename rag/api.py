@@ -11,14 +11,14 @@ from typing import Any
 
 import numpy as np
 
-from rag import generate, library, llm
-from rag import indexing as _ingest
-from rag import retrieval as _retrieve
-from rag.align import Alignment
-from rag.documents import detect_language, preload_language_model
-from rag.embedding import get_embedder
-from rag.extract import extractive_answer, is_relevant, passage_disagreements, question_language, refusal
-from rag.grounding import (
+from rag.answer.extractive import (
+    extractive_answer,
+    is_relevant,
+    passage_disagreements,
+    question_language,
+    refusal,
+)
+from rag.answer.grounding import (
     answer_kind,
     content_words,
     document_language,
@@ -31,9 +31,17 @@ from rag.grounding import (
     ungrounded_terms,
     vocabularies,
 )
-from rag.library import AddReport
+from rag.index.embedders import get_embedder
+from rag.index.store import get_store
+from rag.ingestion import pipeline as _ingest
+from rag.ingestion import uploads as library
+from rag.ingestion.documents import detect_language, preload_language_model
+from rag.ingestion.uploads import AddReport
+from rag.llm import client as llm
+from rag.llm import generate
+from rag.retrieval import search as _retrieve
 from rag.settings import Settings, get_settings
-from rag.store import get_store
+from rag.translations.align import Alignment
 from rag.types import (
     Answer,
     CitationsEvent,

@@ -8,10 +8,24 @@ from pathlib import Path
 
 import pytest
 
+from rag.index.store import reset_stores
 from rag.settings import Settings
-from rag.store import reset_stores
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+# Fixtures that index the seeds with the real embedder: the tests that use them are marked ``seeds``,
+# so that ``pytest -m "not seeds"`` runs the unit tests alone, in seconds.
+_SEED_FIXTURES = {"seed_settings", "app_url"}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "seeds: needs the seed index built with the real embedder (~30 s)")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if _SEED_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.seeds)
 
 
 @pytest.fixture(autouse=True)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from rag.documents import detect_language, list_files
+from rag.ingestion.documents import detect_language, list_files
 from rag.settings import get_settings
 
 logger = logging.getLogger(__name__)

@@ -57,13 +57,13 @@ class VectorBaseline:
         self.sentences: dict[str, NodeSentences] = {}  # node id -> its sentences
 
     def _embedder(self) -> Any:
-        from rag.embedding import get_embedder
+        from rag.index.embedders import get_embedder
 
         return get_embedder(self.embed_model or get_settings().embed_model)
 
     def _llama_embedder(self) -> Any:
         """The same embedder as a llama-index ``BaseEmbedding`` (what ``VectorStoreIndex`` takes)."""
-        from rag.embedding import llama_index_embedding
+        from rag.index.embedders import llama_index_embedding
 
         return llama_index_embedding(self.embed_model or get_settings().embed_model)
 

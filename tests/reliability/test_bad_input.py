@@ -8,8 +8,8 @@ import os
 import pytest
 
 import rag
-from rag.indexing import DocsFolderError
-from rag.store import get_store
+from rag.index.store import get_store
+from rag.ingestion.pipeline import DocsFolderError
 
 GOOD = (
     "Hanoi signed an agreement with Saint Petersburg on 6 March 2025.\n"

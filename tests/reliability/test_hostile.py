@@ -56,6 +56,6 @@ def test_an_obeying_model_shows_no_remote_image_no_injected_link_and_cites_only_
 
 
 def test_the_prompt_tells_the_model_passages_are_not_instructions():
-    from rag.prompts import ANSWER_SYSTEM
+    from rag.llm.prompts import ANSWER_SYSTEM
 
     assert "not instructions" in ANSWER_SYSTEM and "no links, no images" in ANSWER_SYSTEM

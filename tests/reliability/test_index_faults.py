@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import rag
-from rag.store import IndexError_, get_store, reset_stores
+from rag.index.store import IndexError_, get_store, reset_stores
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -52,7 +52,7 @@ def test_ingest_killed_with_sigkill_then_run_again_converges_to_a_clean_index(
         f"""
         import os, signal
         import rag
-        from rag.store import Store
+        from rag.index.store import Store
         calls = [0]
         original = Store.add
         def add(self, nodes):
@@ -101,7 +101,7 @@ def test_a_second_writer_waits_then_is_refused_with_a_message(docs, hash_setting
             import sys, time
             sys.path.insert(0, {str(ROOT)!r})
             from rag.settings import Settings
-            from rag.store import get_store
+            from rag.index.store import get_store
             s = Settings(
                 docs_dir={str(docs)!r}, index_dir={str(hash_settings.index_dir)!r}, embed_model="hash:256"
             )
@@ -128,7 +128,7 @@ def test_a_second_writer_waits_then_is_refused_with_a_message(docs, hash_setting
 def test_disk_full_during_an_update_keeps_the_previous_version_answering(docs, hash_settings, monkeypatch):
     import errno
 
-    from rag.store import Store
+    from rag.index.store import Store
 
     (docs / "a.txt").write_text("Hanoi signed an agreement with Saint Petersburg in March 2025.\n")
     rag.ingest(settings=hash_settings, progress=False)

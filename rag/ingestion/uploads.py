@@ -1,0 +1,73 @@
+"""Adding files to the docs folder: checked, never overwriting or deleting anything silently."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rag.ingestion.documents import SUPPORTED_SUFFIXES, DocumentError, decode
+from rag.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+_SAFE_NAME = re.compile(r"[^\w.\- ]+", re.UNICODE)
+
+
+@dataclass
+class AddReport:
+    added: list[str] = field(default_factory=list)
+    already_there: list[str] = field(default_factory=list)
+    refused: dict[str, str] = field(default_factory=dict)  # file name -> why
+
+
+def safe_name(name: str) -> str:
+    """A plain file name: no folders, no "..", no leading dot, no odd characters."""
+    base = Path(name.replace("\\", "/")).name
+    base = _SAFE_NAME.sub("_", base).strip(" .")
+    return base
+
+
+def add_documents(files: list[Path], settings: Settings) -> AddReport:
+    """Copy ``files`` into the docs folder after checking them; call ingest afterwards.
+
+    A file whose name is taken by a different file is refused (rename it and try again); the same
+    file again is reported as already there.
+    """
+    report = AddReport()
+    docs = Path(settings.docs_dir)
+    docs.mkdir(parents=True, exist_ok=True)
+    for src in files:
+        name = safe_name(src.name)
+        try:
+            if not name or Path(name).suffix.lower() not in SUPPORTED_SUFFIXES:
+                raise DocumentError(f"{src.name}: only .txt and .md files can be added")
+            size = src.stat().st_size
+            if size > settings.max_file_bytes:
+                raise DocumentError(
+                    f"{src.name}: {size:,} bytes is over the limit of {settings.max_file_bytes:,}"
+                )
+            data = src.read_bytes()
+            decode(data, name)  # empty, binary or not UTF-8: refused with the reason
+        except (DocumentError, OSError) as exc:
+            report.refused[src.name] = str(exc)
+            continue
+        target = docs / name
+        if target.exists():
+            if hashlib.sha256(target.read_bytes()).digest() == hashlib.sha256(data).digest():
+                report.already_there.append(name)
+            else:
+                report.refused[src.name] = (
+                    f"{name}: a different document with this name is already in the folder; "
+                    "rename the file to add it"
+                )
+            continue
+        tmp = target.with_name(f".{name}.part")
+        shutil.copyfile(src, tmp)
+        tmp.replace(target)
+        report.added.append(name)
+        logger.info("added %s to %s", name, docs)
+    return report
