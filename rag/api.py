@@ -135,7 +135,7 @@ def _mixed(vecs: np.ndarray, prev: np.ndarray | None) -> np.ndarray:
 
 
 def _embed(texts: list[str], prev: np.ndarray | None, settings: Settings) -> np.ndarray:
-    return _mixed(get_embedder(settings.embed_model).embed_queries(texts), prev)
+    return _mixed(get_embedder(settings).embed_queries(texts), prev)
 
 
 def _question_vector(
@@ -145,7 +145,7 @@ def _question_vector(
     prev = _previous_question(history, settings)
     if not prev:
         return _embed([question], None, settings)[0], None, question
-    both = get_embedder(settings.embed_model).embed_queries([question, prev])  # one call for both
+    both = get_embedder(settings).embed_queries([question, prev])  # one call for both
     return _mixed(both[:1], both[1])[0], both[1], f"{prev} / {question}"
 
 

@@ -90,6 +90,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.cmd == "ingest":
             report = api.ingest(settings)
             print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+            print(f"index {report.collection} built by {report.embedder}", file=sys.stderr)
         elif args.cmd == "ask":
             api.validate_question(args.question, settings)
             if api.get_store(settings).is_empty():

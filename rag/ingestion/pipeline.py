@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from rag.index.embedders import get_embedder
+from rag.index.embedders import get_embedder, save_index_marker
 from rag.index.store import CHUNK, SENTENCE, Store, get_store, language_key
 from rag.ingestion.chunking import Chunk, chunk_document
 from rag.ingestion.documents import Document, DocumentError, list_files, load_document
@@ -140,6 +140,10 @@ def ingest(settings: Settings, progress: bool = True, lock_wait: float = 600.0) 
         store.finish_deletes()  # a delete that a killed ingest left half-done
         indexed = store.documents()
         changed = _write_changes(store, files, indexed, settings, report, progress)
+        embedder = get_embedder(settings)
+        report.embedder = embedder.describe()
+        if embedder.dimension:
+            save_index_marker(settings, embedder)
         # gone from the folder, or now unreadable: the index mirrors what can be read
         for doc_id in sorted(set(indexed) - (set(files) - set(report.skipped))):
             store.delete_document(doc_id)
@@ -219,7 +223,7 @@ def _write_changes(
     report: IngestReport,
     progress: bool,
 ) -> bool:
-    embedder = get_embedder(settings.embed_model)
+    embedder = get_embedder(settings)
     changed = False
     from tqdm import tqdm  # here, not at the top: a process that only answers never needs it
 

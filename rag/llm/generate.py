@@ -100,7 +100,7 @@ class Assembler:
         self.parts: list[str] = []
         self.unsupported: list[str] = []
         self.dropped_markers = 0
-        self.embedder = get_embedder(settings.embed_model)
+        self.embedder = get_embedder(settings)
 
     def add(self, claims: list[Claim]) -> str:
         """Verify ``claims``, keep the supported ones; returns the text they add to the answer."""

@@ -64,7 +64,7 @@ class Candidate:
 
 
 def embed_question(question: str, settings: Settings) -> np.ndarray:
-    return np.asarray(get_embedder(settings.embed_model).embed_query_vec(question), dtype=np.float32)
+    return np.asarray(get_embedder(settings).embed_query_vec(question), dtype=np.float32)
 
 
 def search(qvec: np.ndarray, settings: Settings, store: Store | None = None) -> list[Candidate]:
