@@ -241,9 +241,10 @@ def _vector(emb: Any) -> list[float] | None:
 def _retry_after(exc: Any) -> float:
     headers = getattr(getattr(exc, "response", None), "headers", None) or {}
     for name, scale in (("retry-after-ms", 0.001), ("retry-after", 1.0)):
+        raw = headers.get(name)
         try:
-            value = float(headers.get(name)) * scale
-        except (TypeError, ValueError):
+            value = float(raw) * scale if raw is not None else -1.0
+        except ValueError:
             continue
         if 0 <= value <= RETRY_AFTER_MAX:
             return value
