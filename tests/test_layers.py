@@ -143,3 +143,9 @@ def test_importing_rag_imports_no_ui_web_framework_store_or_llama_index():
     loaded = set(out.stdout.split())
     assert "rag" in loaded
     assert loaded & heavy == set()
+
+
+def test_every_stage_says_its_job_and_what_it_may_import():
+    for init in sorted(RAG.glob("*/__init__.py")):
+        doc = ast.get_docstring(ast.parse(init.read_text(encoding="utf-8"))) or ""
+        assert "may import" in doc, f"{init.relative_to(ROOT)}: no docstring saying what it may import"
