@@ -84,7 +84,7 @@ def validate_history(history: Any) -> list[dict[str, str]]:
 
 
 def ensure_index(settings: Settings, progress: bool = False) -> None:
-    """Build the index on first use: ``ask`` works on a folder nobody indexed yet."""
+    """Build the index on first use, as the contract (docs/api.md) promises for ``ask``."""
     if get_store(settings).is_empty():
         logger.info("no index yet for %s: ingesting", settings.docs_dir)
         pipeline.ingest(settings, progress=progress)

@@ -68,7 +68,7 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def app_url(seed_settings):
-    from ui.app import launch
+    from rag_ui.app import launch
 
     port = _free_port()
     demo = launch(seed_settings, "127.0.0.1", port, prevent_thread_lock=True)
