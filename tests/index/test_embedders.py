@@ -91,9 +91,29 @@ def test_the_fingerprint_keeps_the_built_in_names_and_takes_the_whole_identity_o
         assert base.model_copy(update=same).fingerprint() == base.fingerprint(), same
 
 
+def test_the_settings_and_the_embedder_give_the_same_identity_key():
+    for s in (
+        Settings(),
+        Settings(embed_model="hash:256"),
+        Settings(embed_base_url="http://127.0.0.1:9/v1", embed_model="bge-m3"),
+        Settings(
+            embed_base_url="http://127.0.0.1:9/v1",
+            embed_model="e5",
+            embed_query_prefix="query: ",
+            embed_passage_prefix="passage: ",
+            embed_input_type=True,
+            embed_dimensions=256,
+        ),
+    ):
+        assert s.embedder_key() == identity_of(s).key()
+
+
 def test_an_endpoint_without_its_model_name_is_refused_before_anything_runs():
+    endpoint_only = Settings(embed_base_url="http://127.0.0.1:9/v1")
+    with pytest.raises(ValueError, match="set RAG_EMBED_MODEL to the endpoint's model"):
+        endpoint_only.fingerprint()
     with pytest.raises(EmbedderError, match="set RAG_EMBED_MODEL to the endpoint's model"):
-        Settings(embed_base_url="http://127.0.0.1:9/v1").fingerprint()
+        get_embedder(endpoint_only)
 
 
 def test_the_settings_read_their_documented_environment_names(monkeypatch):

