@@ -13,10 +13,20 @@ import time
 from pathlib import Path
 from typing import Any
 
+from rag.index import texts
 from rag.index.embedders import get_embedder
 from rag.index.store import CHUNK, SENTENCE, Store, get_store, language_key
 from rag.ingestion.chunking import Chunk, chunk_document
-from rag.ingestion.documents import Document, DocumentError, list_files, load_document
+from rag.ingestion.documents import Document, DocumentError, list_folder, load_document
+from rag.ingestion.readers import reader_for
+from rag.ingestion.sources import (
+    chunk_locators,
+    file_entry,
+    reader_limits,
+    start_locator,
+    still_indexed,
+    text_record,
+)
 from rag.llm import client as llm
 from rag.settings import Settings
 from rag.translations import align
@@ -75,6 +85,7 @@ def build_nodes(doc: Document, chunks: list[Chunk], settings: Settings) -> tuple
     for ci, chunk in enumerate(chunks):
         chunk_id = record_id(doc, CHUNK, chunk.start, chunk.end)
         sentences = [(sp.start, sp.end) for sp in chunk.sentences]
+        where = chunk_locators(doc, chunk.start, chunk.end)
         nodes.append(
             TextNode(
                 id_=chunk_id,
@@ -89,6 +100,7 @@ def build_nodes(doc: Document, chunks: list[Chunk], settings: Settings) -> tuple
                     "position": ci,
                     "header": header,
                     "sentences": json.dumps(sentences),
+                    **where,
                 },
                 relationships=source,
             )
@@ -102,7 +114,14 @@ def build_nodes(doc: Document, chunks: list[Chunk], settings: Settings) -> tuple
                     text=doc.text[s:e],
                     start_char_idx=s,
                     end_char_idx=e,
-                    metadata={**base, "kind": SENTENCE, "start": s, "end": e, "chunk": chunk_id},
+                    metadata={
+                        **base,
+                        "kind": SENTENCE,
+                        "start": s,
+                        "end": e,
+                        "chunk": chunk_id,
+                        **start_locator(doc, s),
+                    },
                     relationships=source,
                 )
             )
@@ -123,10 +142,11 @@ def scan_folder(settings: Settings) -> tuple[dict[str, Path], Path]:
             f"docs folder {docs_dir} does not exist: create it and put .txt/.md files in it, "
             "or point RAG_DOCS_DIR at your documents"
         )
-    files = dict(list_files(docs_dir))
+    files = dict(list_folder(docs_dir))
     if not files:
         raise DocsFolderError(
-            f"docs folder {docs_dir} has no .txt or .md files: add some, or point RAG_DOCS_DIR elsewhere"
+            f"docs folder {docs_dir} has no files: add .txt, .md, .pdf, .docx or .html files, "
+            "or point RAG_DOCS_DIR elsewhere"
         )
     return files, docs_dir
 
@@ -145,6 +165,7 @@ def ingest(settings: Settings, progress: bool = True, lock_wait: float = 600.0) 
             store.delete_document(doc_id)
             report.removed.append(doc_id)
             changed = True
+        texts.forget(settings, report.removed)
         now = store.documents()
         key = documents_key(now)
         # also after an ingest that was killed before it saved them: the stats name the documents they cover
@@ -224,25 +245,46 @@ def _write_changes(
     from tqdm import tqdm  # here, not at the top: a process that only answers never needs it
 
     bar = tqdm(sorted(files.items()), desc="ingest", unit="doc", disable=not progress)
+    limits = reader_limits(settings)
     for doc_id, path in bar:
+        bar.set_postfix_str(doc_id[-30:])
+        old = indexed.get(doc_id)
+        if old and old["complete"] and still_indexed(doc_id, path, old["sha256"], settings):
+            report.unchanged.append(doc_id)
+            report.files.append(file_entry(doc_id, "unchanged", texts.load(settings, doc_id)))
+            continue
         try:
-            doc = load_document(path, doc_id, settings.max_file_bytes)
+            doc = load_document(path, doc_id, settings.max_file_bytes, limits)
         except (DocumentError, OSError) as exc:
             logger.warning("skipped %s", exc)
             report.skipped[doc_id] = str(exc)
+            reader = reader_for(path)
+            report.files.append(
+                {
+                    "doc_id": doc_id,
+                    "status": "skipped",
+                    "reader": reader.name if reader else None,
+                    "reason": str(exc),
+                }
+            )
             continue
-        old = indexed.get(doc_id)
+        record = text_record(doc)
+        text_key = texts.key(doc.sha256, doc.reader, doc.reader_version)
         if old and old["sha256"] == doc.sha256 and old["complete"]:
+            # the same bytes, read by the same reader: only the text of record was missing
+            texts.save(settings, doc_id, text_key, record)
             report.unchanged.append(doc_id)
+            report.files.append(file_entry(doc_id, "unchanged", record))
             continue
-        bar.set_postfix_str(doc_id[-30:])
         chunks = chunk_document(doc, settings.chunk_max_chars, settings.chunk_min_chars)
-        nodes, texts = build_nodes(doc, chunks, settings)
-        vectors = embedder.embed_passages(texts)
+        nodes, vec_texts = build_nodes(doc, chunks, settings)
+        vectors = embedder.embed_passages(vec_texts)
         for node, vec in zip(nodes, vectors, strict=True):
             node.embedding = vec.tolist()
         if old and old["sha256"] == doc.sha256:
             store.delete_document(doc_id)  # a half-written copy of this very version: nothing to keep
+        # the text of record first: a record in the index always has its text to be cited from
+        texts.save(settings, doc_id, text_key, record)
         # the new version goes in before the old one goes out: a write that fails (disk full) leaves
         # the previous version answering
         store.add(nodes)
@@ -251,6 +293,7 @@ def _write_changes(
             report.updated.append(doc_id)
         else:
             report.added.append(doc_id)
+        report.files.append(file_entry(doc_id, "updated" if old else "added", record))
         report.chunks_written += len(chunks)
         changed = True
     return changed
