@@ -42,6 +42,8 @@ class Candidate:
     sent_cos: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))  # raw
     group: str | None = None
     members: list[Candidate] = field(default_factory=list)  # translations, when this one leads a group
+    # where its text came from: [[offset, page or 0, label], ...] (pages, headings; cite.make_citation)
+    locators: list[tuple[int, int, str]] = field(default_factory=list)
 
     @property
     def best_sentence(self) -> int:
@@ -159,6 +161,7 @@ def _candidate(chunk_id: str, lang: str, rec: Record, cos: float, score: float) 
         cos=cos,
         score=score,
         vec=rec.vector,
+        locators=[tuple(x) for x in json.loads(str(meta.get("locators") or "[]"))],
     )
 
 

@@ -69,6 +69,14 @@ class Limits:
     ocr_langs: str | None = None  # Tesseract languages ("deu+ell"), None = all installed
 
 
+def heading_path(path: list[tuple[int, str]], level: int, heading: str) -> tuple[list[tuple[int, str]], str]:
+    """The heading path after a heading of ``level``, and its label ("Background > Funding"); a long
+    heading (a title that is a sentence) is cut to its first words."""
+    short = heading if len(heading) <= 40 else heading[:40].rsplit(" ", 1)[0] + "…"
+    path = [(lv, t) for lv, t in path if lv < level] + [(level, short)]
+    return path, " > ".join(t for _, t in path)
+
+
 def missing_modules(*modules: str) -> list[str]:
     return [m for m in modules if importlib.util.find_spec(m) is None]
 

@@ -89,8 +89,8 @@ class DocxReader:
                 if m:
                     level = int(m.group(1))
                 if level is not None and text:
-                    path = [(lv, t) for lv, t in path if lv < level] + [(level, text)]
-                    locators.append(Locator(start=pos, label=" > ".join(t for _, t in path)))
+                    path, label = heading_path(path, level, text)
+                    locators.append(Locator(start=pos, label=label))
             if text:
                 lines.append(text)
                 pos += len(text) + 1

@@ -62,8 +62,8 @@ class HtmlReader:
             if el.tag == "head":
                 rend = str(el.get("rend") or "h2")
                 level = int(rend[1]) if rend[1:2].isdigit() else 2
-                path = [(lv, t) for lv, t in path if lv < level] + [(level, text)]
-                locators.append(Locator(start=pos, label=" > ".join(t for _, t in path)))
+                path, label = heading_path(path, level, text)
+                locators.append(Locator(start=pos, label=label))
             lines.append(text)
             pos += len(text) + 1
         if not lines:

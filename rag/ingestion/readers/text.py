@@ -47,6 +47,6 @@ class MarkdownReader(TextReader):
         locators = []
         for m in _HEADING.finditer(text):
             level = len(m.group(1))
-            path = [(lv, t) for lv, t in path if lv < level] + [(level, m.group(2).strip())]
-            locators.append(Locator(start=m.start(), label=" > ".join(t for _, t in path)))
+            path, label = heading_path(path, level, m.group(2).strip())
+            locators.append(Locator(start=m.start(), label=label))
         return Reading(text=text, locators=tuple(locators))
