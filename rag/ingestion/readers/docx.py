@@ -12,7 +12,7 @@ import re
 import zipfile
 from typing import Any
 
-from rag.ingestion.readers.base import Limits, Locator, ReaderError, Reading, needs_extra
+from rag.ingestion.readers.base import Limits, Locator, ReaderError, Reading, heading_path, needs_extra
 
 _MAX_PARTS = 5000
 _DTD = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from rag.ingestion.readers.base import Limits, Locator, ReaderError, Reading, needs_extra
+from rag.ingestion.readers.base import Limits, Locator, ReaderError, Reading, heading_path, needs_extra
 from rag.ingestion.readers.text import decode
 
 _ENTITY = re.compile(r"<!ENTITY", re.IGNORECASE)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from rag.ingestion.readers.base import Limits, Locator, ReaderError, Reading
+from rag.ingestion.readers.base import Limits, Locator, ReaderError, Reading, heading_path
 
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
 
