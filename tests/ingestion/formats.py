@@ -36,7 +36,7 @@ def chromium() -> str | None:
 
 
 def print_pdf(page: str, out: Path) -> Path:
-    """``page`` (HTML) printed to ``out`` by headless Chromium, with its date/title header and URL/page footer."""
+    """``page`` (HTML) printed by headless Chromium, with its date/title header and URL/page footer."""
     browser = chromium()
     if browser is None:
         raise RuntimeError("chromium is not installed")

@@ -28,6 +28,8 @@ _CONJUNCTIONS = frozenset(
     ["und", "oder", "bzw", "sowie", "bis", "and", "or", "nor", "και", "ή", "dan", "atau", "và", "hoặc"]
 )
 _SOFT_HYPHEN = ("\u00ad",)
+# a hyphen, and U+2010, which Chromium prints for a soft hyphen where it breaks a line
+_HYPHENS = ("-", "\u2010")
 
 
 @dataclass(frozen=True)
@@ -64,8 +66,8 @@ def body_lines(pages: list[dict[str, Any]]) -> list[list[Line]]:
             band = _in_band(ln, h)
             if band and (seen[_shape(ln.text)] >= need or _PAGE_NUMBER.match(ln.text)):
                 continue
-            if band and len(pages) == 1 and ("://" in ln.text or re.search(r"\s\d+/\d+$", ln.text)):
-                continue  # a one-page print: the browser's URL and "1/1" footer
+            if band and ("://" in ln.text or re.search(r"\s\d+/\d+$", ln.text)):
+                continue  # a browser's URL and "1/2" footer (on a one-page print it repeats nowhere)
             kept.append(ln)
         out.append(kept)
     return out
@@ -83,7 +85,7 @@ def _join(paragraph: str, line: str) -> str:
         return line
     if paragraph.endswith(_SOFT_HYPHEN):
         return paragraph[:-1] + line
-    if paragraph.endswith("-") and len(paragraph) > 1 and not paragraph[-2].isspace():
+    if paragraph.endswith(_HYPHENS) and len(paragraph) > 1 and not paragraph[-2].isspace():
         word = line.split(" ", 1)[0].rstrip(".,;")
         if not line[:1].islower():
             return paragraph + line  # "59-" + "NQ/TW", "Nord-" + "Korea"
@@ -101,11 +103,15 @@ def text_of_record(pages: list[dict[str, Any]], ocr: bool = False) -> Reading:
     # (paragraph index, offset in it) where each page begins
     marks: list[tuple[int, int, int]] = []
     current = ""
-    for number, lines in enumerate(body_lines(pages), start=1):
+    body = body_lines(pages)
+    # the line pitch of the whole document: a page of two lines has too few to tell a gap from a line
+    pitches = [
+        a.bottom - b.bottom for lines in body for a, b in itertools.pairwise(lines) if a.bottom > b.bottom
+    ]
+    pitch = statistics.median(pitches) if pitches else 14.0
+    for number, lines in enumerate(body, start=1):
         if not lines:
             continue
-        pitches = [a.bottom - b.bottom for a, b in itertools.pairwise(lines) if a.bottom > b.bottom]
-        pitch = statistics.median(pitches) if pitches else 14.0
         width = max(ln.right for ln in lines)
         # a paragraph runs on from the page before when that page did not end a sentence
         if current and current.endswith(_SENTENCE_END):
