@@ -23,6 +23,7 @@ ARTICLE = {
     "el": "002_62d8cc948397ae37.txt",
     "hi": "003_bd2f714c53714b98.txt",
 }
+INTERVIEW = "004_094ef92761849e66.txt"
 # what surrounds the article on the web page: none of it may be quoted
 NAV_WORDS = ["Αρχική", "Πολιτική απορρήτου", "cookies", "Δημοφιλή", "δικαιώματα", "γέφυρα"]
 
@@ -35,7 +36,7 @@ def chromium() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-def print_pdf(page: str, out: Path) -> Path:
+def print_pdf(page: str, out: Path, header_footer: bool = True) -> Path:
     """``page`` (HTML) printed by headless Chromium, with its date/title header and URL/page footer."""
     browser = chromium()
     if browser is None:
@@ -45,6 +46,7 @@ def print_pdf(page: str, out: Path) -> Path:
         src.write_text(page, encoding="utf-8")
         cmd = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"]
         cmd += ["--disable-background-networking", "--disable-component-update", "--disable-sync"]
+        cmd += [] if header_footer else ["--no-pdf-header-footer"]
         cmd += [f"--user-data-dir={tmp}/profile", f"--print-to-pdf={out}", src.as_uri()]
         subprocess.run(cmd, capture_output=True, timeout=120, check=True)
     return out
@@ -61,6 +63,30 @@ def article_page(lang: str, soft_hyphens: bool = False) -> str:
         "<style>body{font-size:15pt} p{text-align:justify}</style></head>"
         f"<body>{body}</body></html>"
     )
+
+
+def interview_page(paragraphs_: int = 6) -> str:
+    """The first paragraphs of the seed interview (German) as a page."""
+    paras = [p for p in (SEEDS / INTERVIEW).read_text(encoding="utf-8").splitlines() if p.strip()]
+    body = "".join(f"<p>{html.escape(p)}</p>" for p in paras[:paragraphs_])
+    return (
+        "<!doctype html><html lang='de'><head><meta charset='utf-8'><title>Interview</title>"
+        f"<style>body{{font-size:14pt}}</style></head><body>{body}</body></html>"
+    )
+
+
+def scanned_pdf(pdf: Path, out: Path, dpi: int = 150) -> Path:
+    """``pdf`` as a scan: each page rasterised (pdftoppm) and printed as an image, with no text layer."""
+    with tempfile.TemporaryDirectory(prefix="rag-scan-") as tmp:
+        subprocess.run(["pdftoppm", "-r", str(dpi), "-png", str(pdf), f"{tmp}/p"], check=True, timeout=120)
+        images = sorted(Path(tmp).glob("p-*.png"))
+        body = "".join(f"<img src='{png.as_uri()}'>" for png in images)
+        page = (
+            "<!doctype html><html><head><style>@page{size:8.5in 11in;margin:0} body{margin:0}"
+            "img{width:8.5in;height:11in;display:block;page-break-after:always}</style></head>"
+            f"<body>{body}</body></html>"
+        )
+        return print_pdf(page, out, header_footer=False)
 
 
 def _shy(word: str) -> str:
@@ -101,12 +127,14 @@ def docx_file(lang: str, out: Path) -> Path:
 
 
 def simple_pdf(pages: list[list[str]]) -> bytes:
-    """A minimal PDF (Helvetica, Latin-1 text) with these lines on each page: no browser needed."""
+    """A minimal PDF (Helvetica, Latin-1 text) with these lines on each page and its number in the footer:
+    no browser needed."""
     objects: list[bytes] = []
     kids = []
     font_id = 3
     for i, lines in enumerate(pages):
-        text = "BT /F1 11 Tf 14 TL 72 760 Td " + " ".join(f"({_esc(ln)}) '" for ln in lines) + " ET"
+        text = "BT /F1 11 Tf 14 TL 72 700 Td " + " ".join(f"({_esc(ln)}) '" for ln in lines) + " ET"
+        text += f" BT /F1 9 Tf 300 30 Td ({i + 1}) Tj ET"  # the page number in the footer
         stream = zlib.compress(text.encode("latin-1"))
         content_id = 4 + 2 * i
         page_id = content_id + 1
