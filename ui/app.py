@@ -11,6 +11,7 @@ from typing import Any
 
 import rag
 from rag import api
+from rag.ingestion.readers import SUFFIXES as READABLE
 from rag.settings import Settings
 from ui.render import CSS, answer_markdown, citation_panel, document_view, inert
 
@@ -135,7 +136,11 @@ def build(base: Settings) -> Any:
                 value=lambda: documents_table(base),
                 interactive=False,
             )
-            upload = gr.File(label="Add .txt or .md files", file_count="multiple", file_types=[".txt", ".md"])
+            upload = gr.File(
+                label="Add documents (.txt, .md, .pdf, .docx, .html)",
+                file_count="multiple",
+                file_types=list(READABLE),
+            )
             with gr.Row():
                 add_btn = gr.Button("Add and index")
                 reindex_btn = gr.Button("Re-index the folder")

@@ -145,3 +145,19 @@ def test_docx_zip_check_reads_nothing_past_the_limits():
 
     with pytest.raises(ReaderError, match="zip bomb"):
         check_zip(buf.getvalue(), "x.docx", Limits(max_bytes=1_000_000))
+
+
+def test_uploads_take_the_new_types_checked_by_content(docs, hash_settings, tmp_path):
+    incoming = tmp_path / "incoming"
+    incoming.mkdir()
+    formats.docx_file("id", incoming / "laporan.docx")
+    (incoming / "page.html").write_text(formats.web_page("el"), encoding="utf-8")
+    (incoming / "fake.pdf").write_text(A)  # a text file named .pdf
+    (incoming / "fake.docx").write_text(A)
+    (incoming / "notes.xyz").write_text(A)
+    report = rag.add_documents(sorted(incoming.iterdir()), settings=hash_settings)
+    assert sorted(report.added) == ["laporan.docx", "page.html"]
+    assert "checked by content" in report.refused["fake.pdf"]
+    assert "checked by content" in report.refused["fake.docx"]
+    assert "only .txt" in report.refused["notes.xyz"]
+    assert {d.doc_id for d in rag.documents(settings=hash_settings)} == {"laporan.docx", "page.html"}
