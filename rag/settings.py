@@ -65,6 +65,9 @@ class Settings(BaseSettings):
     reader_seconds: float = 120.0
     reader_memory_mb: int = 2048
     max_unpacked_bytes: int = 200_000_000
+    # the web UI's login, "user:password": required when it binds anything but the loopback (uploads and
+    # re-index are writes)
+    ui_auth: SecretStr | None = None
     # Tesseract languages for scanned PDFs ("deu+ell"); None = every language installed
     ocr_langs: str | None = None
 
