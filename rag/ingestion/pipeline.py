@@ -18,11 +18,11 @@ from rag.index.embedders import get_embedder
 from rag.index.store import CHUNK, SENTENCE, Store, get_store, language_key
 from rag.ingestion.chunking import Chunk, chunk_document
 from rag.ingestion.documents import Document, DocumentError, list_folder, load_document
-from rag.ingestion.readers import reader_for
 from rag.ingestion.sources import (
     chunk_locators,
     file_entry,
     reader_limits,
+    skipped_entry,
     start_locator,
     still_indexed,
     text_record,
@@ -34,6 +34,9 @@ from rag.translations.compare import FINDINGS_VERSION, find_differences, llm_fin
 from rag.types import IngestReport
 
 logger = logging.getLogger(__name__)
+
+# readers whose text of record is the file as read, whatever their version
+VERBATIM_READERS = ("text", "markdown")
 
 
 class DocsFolderError(ValueError):
@@ -258,20 +261,13 @@ def _write_changes(
         except (DocumentError, OSError) as exc:
             logger.warning("skipped %s", exc)
             report.skipped[doc_id] = str(exc)
-            reader = reader_for(path)
-            report.files.append(
-                {
-                    "doc_id": doc_id,
-                    "status": "skipped",
-                    "reader": reader.name if reader else None,
-                    "reason": str(exc),
-                }
-            )
+            report.files.append(skipped_entry(doc_id, path, str(exc)))
             continue
         record = text_record(doc)
         text_key = texts.key(doc.sha256, doc.reader, doc.reader_version)
-        if old and old["sha256"] == doc.sha256 and old["complete"]:
-            # the same bytes, read by the same reader: only the text of record was missing
+        if old and old["sha256"] == doc.sha256 and old["complete"] and doc.reader in VERBATIM_READERS:
+            # the same bytes of a text file (its text of record is the file): only the kept text was missing,
+            # e.g. an index made before texts were kept; another reader's new version may move offsets
             texts.save(settings, doc_id, text_key, record)
             report.unchanged.append(doc_id)
             report.files.append(file_entry(doc_id, "unchanged", record))

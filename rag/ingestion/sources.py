@@ -84,3 +84,13 @@ def file_entry(doc_id: str, status: str, record: texts.TextRecord | None) -> dic
     if record is not None:
         entry.update(reader=record.reader, pages=record.pages, chars=len(record.text), ocr=record.ocr)
     return entry
+
+
+def skipped_entry(doc_id: str, path: Path, reason: str) -> dict[str, Any]:
+    reader = reader_for(path)
+    return {
+        "doc_id": doc_id,
+        "status": "skipped",
+        "reader": reader.name if reader else None,
+        "reason": reason,
+    }

@@ -161,3 +161,14 @@ def test_uploads_take_the_new_types_checked_by_content(docs, hash_settings, tmp_
     assert "checked by content" in report.refused["fake.docx"]
     assert "only .txt" in report.refused["notes.xyz"]
     assert {d.doc_id for d in rag.documents(settings=hash_settings)} == {"laporan.docx", "page.html"}
+
+
+def test_a_new_reader_version_reads_and_indexes_the_file_again(docs, hash_settings, monkeypatch):
+    from rag.ingestion.readers.pdf import PdfReader
+
+    (docs / "r.pdf").write_bytes(formats.simple_pdf([[A], [A.replace("2025", "2026")]]))
+    assert rag.ingest(settings=hash_settings, progress=False).added == ["r.pdf"]
+    assert rag.ingest(settings=hash_settings, progress=False).unchanged == ["r.pdf"]
+    monkeypatch.setattr(PdfReader, "version", PdfReader.version + 1)
+    # its offsets may differ from the old reader's: the chunks are made again, not only the text
+    assert rag.ingest(settings=hash_settings, progress=False).updated == ["r.pdf"]
