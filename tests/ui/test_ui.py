@@ -8,7 +8,7 @@ import urllib.request
 
 import pytest
 
-from ui.render import answer_markdown, citation_panel, inert
+from rag_ui.render import answer_markdown, citation_panel, inert
 
 
 def test_model_output_is_rendered_inert():
@@ -70,7 +70,7 @@ def test_file_routes_serve_nothing_outside_what_the_ui_needs(app_url, path):
 
 def test_the_ui_off_the_loopback_requires_a_login():
     from rag.settings import Settings
-    from ui.app import login_for
+    from rag_ui.app import login_for
 
     assert login_for(Settings(), "127.0.0.1") is None
     with pytest.raises(ValueError, match="RAG_UI_AUTH"):
