@@ -11,6 +11,7 @@ import json
 import logging
 import subprocess
 import sys
+import threading
 from typing import Any
 
 from rag.ingestion.readers import ocr
@@ -40,30 +41,75 @@ def _reason(error: str) -> str:
     return f"the PDF parser failed: {error}"
 
 
-def parse_pages(data: bytes, doc_id: str, limits: Limits) -> list[dict[str, Any]]:
-    """The lines of each page, from the worker subprocess."""
+def _run_worker(data: bytes, doc_id: str, limits: Limits) -> tuple[int, bytes, str]:
+    """Run the worker on ``data``: its exit code, stdout and the last line of its stderr. Pages done come
+    on stderr, one number a line: a long file gets a progress bar (on a terminal)."""
+    from tqdm import tqdm
+
+    proc = subprocess.Popen(
+        WORKER,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        preexec_fn=_limit_memory(limits.memory_mb),
+    )
+    out: list[bytes] = []
+    last = [""]
+
+    def read_out() -> None:
+        assert proc.stdout is not None
+        out.append(proc.stdout.read())
+
+    def read_err() -> None:
+        assert proc.stderr is not None
+        bar = None
+        for raw in proc.stderr:
+            line = raw.decode("utf-8", "replace").strip()
+            if not line.isdigit():
+                last[0] = line or last[0]
+                continue
+            if bar is None and int(line) >= 20:  # a long file: show its pages
+                bar = tqdm(desc=doc_id[-30:], unit="page", initial=int(line), leave=False, disable=None)
+            elif bar is not None:
+                bar.update(1)
+        if bar is not None:
+            bar.close()
+
+    def write_in() -> None:
+        assert proc.stdin is not None
+        try:  # in a thread too: a worker that hangs before reading must not block us past the time limit
+            proc.stdin.write(data)
+            proc.stdin.close()
+        except (BrokenPipeError, OSError):
+            pass  # the worker died early: its exit code and stderr say why
+
+    pumps = [threading.Thread(target=f, daemon=True) for f in (write_in, read_out, read_err)]
+    for t in pumps:
+        t.start()
     try:
-        done = subprocess.run(
-            WORKER,
-            input=data,
-            capture_output=True,
-            timeout=limits.seconds,
-            preexec_fn=_limit_memory(limits.memory_mb),
-            check=False,
-        )
+        code = proc.wait(timeout=limits.seconds)
     except subprocess.TimeoutExpired as exc:
+        proc.kill()
+        proc.wait()
         raise ReaderError(
             f"{doc_id}: the PDF parser took over {limits.seconds:g} s and was stopped (RAG_READER_SECONDS)"
         ) from exc
+    for t in pumps:
+        t.join()
+    return code, b"".join(out), last[0]
+
+
+def parse_pages(data: bytes, doc_id: str, limits: Limits) -> list[dict[str, Any]]:
+    """The lines of each page, from the worker subprocess."""
+    code, stdout, tail = _run_worker(data, doc_id, limits)
     try:
-        result = json.loads(done.stdout or b"{}")
+        result = json.loads(stdout or b"{}")
     except ValueError:
         result = {}
     if "error" in result:
         raise ReaderError(f"{doc_id}: {_reason(str(result['error']))}")
-    if done.returncode != 0 or "pages" not in result:
-        tail = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [""]
-        why = "out of memory" if "MemoryError" in tail[0] else f"exit {done.returncode} {tail[0]}".strip()
+    if code != 0 or "pages" not in result:
+        why = "out of memory" if "MemoryError" in tail else f"exit {code} {tail}".strip()
         raise ReaderError(f"{doc_id}: the PDF parser failed ({why})")
     return list(result["pages"])
 
