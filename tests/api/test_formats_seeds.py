@@ -65,3 +65,17 @@ def test_four_formats_answer_together_with_pages_and_verbatim_quotes(formats_set
             assert _norm(c.quote)[:50] in page
             assert _norm(c.quote) in page + _norm(_pdftotext_page(path, c.page + 1) if c.page < 2 else "")
     assert "Petersburg" in cited["000_report_de.pdf"].quote
+
+
+def test_translation_disagreements_are_flagged_across_formats(formats_settings):
+    answer = rag.ask("Hanoi is to become the innovation centre of which region?", settings=formats_settings)
+    assert {c.doc_id for c in answer.citations} >= {"000_report_de.pdf", "001_laporan_id.docx"}
+    flagged = [d for d in answer.disagreements if d.values.get("000_report_de.pdf") == "Nordchina"]
+    assert flagged and set(flagged[0].values) >= {
+        "001_laporan_id.docx",
+        "002_page_el.html",
+        "003_report_hi.pdf",
+    }
+    de = next(c for c in answer.citations if c.doc_id == "000_report_de.pdf")
+    assert de.page is not None and "Nordchina" in de.quote
+    assert _norm(de.quote)[:50] in _norm(_pdftotext_page(formats_settings.docs_dir / de.doc_id, de.page))
