@@ -42,6 +42,7 @@ from rag.llm import generate
 from rag.retrieval import search as _retrieve
 from rag.settings import Settings, get_settings
 from rag.translations.align import Alignment
+from rag.translations.sidecar import alignment as stored_alignment
 from rag.types import (
     Answer,
     CitationsEvent,
@@ -112,7 +113,7 @@ def retrieve(question: str, k: int | None = None, settings: Settings | None = No
     q = validate_question(question, s)
     ensure_index(s)
     passages = _retrieve.retrieve(q, k or s.top_k, s)
-    alignment = get_store(s).alignment()
+    alignment = stored_alignment(get_store(s))
     language = s.answer_language or question_language(q, set())
     return [replace(p, disagreements=tuple(passage_disagreements(p, alignment, language))) for p in passages]
 
@@ -250,9 +251,9 @@ def _retrieve_for(question: str, history: Any, settings: Settings) -> Retrieved:
     else:
         qvec, prev, query = _question_vector(q, msgs, settings)
     leaders = _retrieve.group_translations(_retrieve.search(qvec, settings, store), qvec, store, settings)
-    grounded = grounded_groups(standalone or q, qvec, prev, leaders, settings, store.alignment())
+    grounded = grounded_groups(standalone or q, qvec, prev, leaders, settings, stored_alignment(store))
     language = settings.answer_language or question_language(q, {c.language for c in leaders})
-    return Retrieved(q, query, language, grounded, store.stats().sentence_mean, store.alignment())
+    return Retrieved(q, query, language, grounded, store.stats().sentence_mean, stored_alignment(store))
 
 
 def _llm_prompt(r: Retrieved, settings: Settings) -> generate.Prompt | None:

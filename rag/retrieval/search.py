@@ -16,8 +16,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from rag.index.embedders import get_embedder
+from rag.index.records import sentence_id
 from rag.index.store import CHUNK, SENTENCE, IndexError_, Record, Store, each, get_store
 from rag.settings import Settings
+from rag.translations.sidecar import alignment as stored_alignment
 from rag.types import Passage
 
 logger = logging.getLogger(__name__)
@@ -139,11 +141,6 @@ def load_candidates(ids: list[str], qvec: np.ndarray, store: Store, weight: floa
     return out
 
 
-def sentence_id(chunk_id: str, start: int, end: int) -> str:
-    """The id of a chunk's sentence (see ``indexing.record_id``): same owner, version and language."""
-    return f"{chunk_id.rsplit('-', 2)[0]}-s{start}-{end}"
-
-
 def _candidate(chunk_id: str, lang: str, rec: Record, cos: float, score: float) -> Candidate:
     meta = rec.metadata
     return Candidate(
@@ -171,7 +168,7 @@ def group_translations(
     The top ``top_k`` leaders get all their translations, read from the index when the search did
     not bring them (a translation can rank low: the Hindi version of a fact asked in German).
     """
-    alignment = store.alignment()
+    alignment = stored_alignment(store)
     by_id = {c.chunk_id: c for c in cands}
     taken: set[str] = set()
     leaders: list[Candidate] = []
