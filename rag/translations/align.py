@@ -374,7 +374,7 @@ def group_units(alignment: Alignment, gid: str) -> dict[str, str]:
     nodes = alignment.groups[gid]
     docs = {d for d, _ in nodes}
     family = set().union(*(alignment.family.get(d, set()) for d in docs)) | docs
-    units = {d: "" for d in family}
+    units = {d: "" for d in sorted(family)}  # sorted: a set's order changes with the hash seed
     for d, i in nodes:
         text = alignment.sentences[d]["texts"][i]
         units[d] = f"{units[d]} {text}".strip()
