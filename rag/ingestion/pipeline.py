@@ -15,7 +15,8 @@ from typing import Any
 
 from rag.index import texts
 from rag.index.embedders import get_embedder
-from rag.index.store import CHUNK, SENTENCE, Store, get_store, language_key
+from rag.index.records import CHUNK, SENTENCE, NewRecord, language_key, record_id
+from rag.index.store import Store, get_store
 from rag.ingestion.chunking import Chunk, chunk_document
 from rag.ingestion.documents import Document, DocumentError, list_folder, load_document
 from rag.ingestion.sources import (
@@ -31,6 +32,8 @@ from rag.llm import client as llm
 from rag.settings import Settings
 from rag.translations import align
 from rag.translations.compare import FINDINGS_VERSION, find_differences, llm_findings
+from rag.translations.sidecar import alignment as stored_alignment
+from rag.translations.sidecar import save_alignment
 from rag.types import IngestReport
 
 logger = logging.getLogger(__name__)
@@ -41,16 +44,6 @@ VERBATIM_READERS = ("text", "markdown")
 
 class DocsFolderError(ValueError):
     """The docs folder is missing or holds nothing to index."""
-
-
-def record_id(doc: Document, kind: str, start: int, end: int) -> str:
-    """Stable id of a chunk or sentence: the same text at the same place gets the same id.
-
-    ``<owner>-<sha>-<language>-<c|s><start>-<end>``: the language and kind say which collection holds
-    the record (``store.record_location``), so a read by id needs no lookup.
-    """
-    owner = hashlib.sha1(doc.doc_id.encode()).hexdigest()[:10]
-    return f"{owner}-{doc.sha256[:10]}-{language_key(doc.language)}-{kind[0]}{start}-{end}"
 
 
 def context_header(doc: Document, max_chars: int) -> str:
@@ -69,15 +62,14 @@ def context_header(doc: Document, max_chars: int) -> str:
     return cut
 
 
-def build_nodes(doc: Document, chunks: list[Chunk], settings: Settings) -> tuple[list[Any], list[str]]:
-    """TextNodes (without embeddings yet) and the texts to embed for them, in the same order."""
-    from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
-
+def build_records(
+    doc: Document, chunks: list[Chunk], settings: Settings
+) -> tuple[list[NewRecord], list[str]]:
+    """The records to write (without vectors yet) and the texts to embed for them, in the same order."""
     # a one-chunk document needs no header: its subject is in the chunk, and adding it to every
     # sentence blurred them (XQuAD paragraphs)
     header = context_header(doc, settings.header_max_chars) if len(chunks) > 1 else ""
-    source = {NodeRelationship.SOURCE: RelatedNodeInfo(node_id=doc.doc_id)}
-    nodes: list[Any] = []
+    records: list[NewRecord] = []
     texts: list[str] = []
     base = {
         "doc_id": doc.doc_id,
@@ -86,15 +78,13 @@ def build_nodes(doc: Document, chunks: list[Chunk], settings: Settings) -> tuple
         "doc_chunks": len(chunks),
     }
     for ci, chunk in enumerate(chunks):
-        chunk_id = record_id(doc, CHUNK, chunk.start, chunk.end)
+        chunk_id = record_id(doc.doc_id, doc.sha256, doc.language, CHUNK, chunk.start, chunk.end)
         sentences = [(sp.start, sp.end) for sp in chunk.sentences]
         where = chunk_locators(doc, chunk.start, chunk.end)
-        nodes.append(
-            TextNode(
-                id_=chunk_id,
+        records.append(
+            NewRecord(
+                id=chunk_id,
                 text=doc.text[chunk.start : chunk.end],
-                start_char_idx=chunk.start,
-                end_char_idx=chunk.end,
                 metadata={
                     **base,
                     "kind": CHUNK,
@@ -105,18 +95,15 @@ def build_nodes(doc: Document, chunks: list[Chunk], settings: Settings) -> tuple
                     "sentences": json.dumps(sentences),
                     **where,
                 },
-                relationships=source,
             )
         )
         body = " ".join(doc.text[s:e] for s, e in sentences)
         texts.append(body if chunk.start == doc.segments[0][0] or not header else f"{header}\n{body}")
         for s, e in sentences:
-            nodes.append(
-                TextNode(
-                    id_=record_id(doc, SENTENCE, s, e),
+            records.append(
+                NewRecord(
+                    id=record_id(doc.doc_id, doc.sha256, doc.language, SENTENCE, s, e),
                     text=doc.text[s:e],
-                    start_char_idx=s,
-                    end_char_idx=e,
                     metadata={
                         **base,
                         "kind": SENTENCE,
@@ -125,7 +112,6 @@ def build_nodes(doc: Document, chunks: list[Chunk], settings: Settings) -> tuple
                         "chunk": chunk_id,
                         **start_locator(doc, s),
                     },
-                    relationships=source,
                 )
             )
             # the header goes into the sentence's vector too: "the city signed with St Petersburg"
@@ -134,8 +120,8 @@ def build_nodes(doc: Document, chunks: list[Chunk], settings: Settings) -> tuple
             texts.append(doc.text[s:e] if is_header or not header else f"{header}\n{doc.text[s:e]}")
     # sentences first, chunks last: writes go in order, so a document whose chunks are all stored
     # has all its sentences too (an ingest killed half-way is found and redone, see Store.documents)
-    order = sorted(range(len(nodes)), key=lambda n: nodes[n].metadata["kind"] == CHUNK)
-    return [nodes[n] for n in order], [texts[n] for n in order]
+    order = sorted(range(len(records)), key=lambda n: records[n].metadata["kind"] == CHUNK)
+    return [records[n] for n in order], [texts[n] for n in order]
 
 
 def scan_folder(settings: Settings) -> tuple[dict[str, Path], Path]:
@@ -199,7 +185,7 @@ def _realign(
     """Align the translations among the documents again where they changed (align.py), then find
     where the versions of each aligned sentence differ (disagree.py). Returns the number of pairs
     aligned anew and the pairs found to be translations."""
-    previous = store.alignment()
+    previous = stored_alignment(store)
     current = {d: v["sha256"] for d, v in docs.items()}
     aligned = {d: info.get("sha") for d, info in previous.sentences.items()}
     use_llm = llm.configured(settings) and settings.llm_compare
@@ -218,7 +204,7 @@ def _realign(
         for gid, found in llm_findings(alignment, settings).items():
             findings.setdefault(gid, []).extend(found)
     alignment.extra["findings"] = findings
-    store.save_alignment(alignment)
+    save_alignment(store, alignment)
     pairs = align.pairs_of(alignment)
     logger.info(
         "aligned %d document pairs anew in %.2fs; %d pairs are translations",
@@ -273,17 +259,16 @@ def _write_changes(
             report.files.append(file_entry(doc_id, "unchanged", record))
             continue
         chunks = chunk_document(doc, settings.chunk_max_chars, settings.chunk_min_chars)
-        nodes, vec_texts = build_nodes(doc, chunks, settings)
+        records, vec_texts = build_records(doc, chunks, settings)
         vectors = embedder.embed_passages(vec_texts)
-        for node, vec in zip(nodes, vectors, strict=True):
-            node.embedding = vec.tolist()
+        records = [r.with_vector(v) for r, v in zip(records, vectors, strict=True)]
         if old and old["sha256"] == doc.sha256:
             store.delete_document(doc_id)  # a half-written copy of this very version: nothing to keep
         # the text of record first: a record in the index always has its text to be cited from
         texts.save(settings, doc_id, text_key, record)
         # the new version goes in before the old one goes out: a write that fails (disk full) leaves
         # the previous version answering
-        store.add(nodes)
+        store.add(records)
         if old:
             store.delete_document(doc_id, keep_sha=doc.sha256)
             report.updated.append(doc_id)
