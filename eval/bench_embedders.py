@@ -56,13 +56,13 @@ def start_server() -> tuple[subprocess.Popen[bytes], str]:
 def _texts(settings: Any) -> list[str]:
     from rag.ingestion.chunking import chunk_document
     from rag.ingestion.documents import list_files, load_document
-    from rag.ingestion.pipeline import build_nodes
+    from rag.ingestion.pipeline import build_records
 
     texts: list[str] = []
     for doc_id, path in list_files(Path(settings.docs_dir)):
         doc = load_document(path, doc_id, settings.max_file_bytes)
         chunks = chunk_document(doc, settings.chunk_max_chars, settings.chunk_min_chars)
-        texts += build_nodes(doc, chunks, settings)[1]
+        texts += build_records(doc, chunks, settings)[1]
     return texts
 
 

@@ -34,6 +34,7 @@ from rag.retrieval.query import Query, analyse
 from rag.retrieval.search import search
 from rag.settings import Settings, get_settings
 from rag.translations.align import Alignment
+from rag.translations.sidecar import alignment as stored_alignment
 from rag.types import (
     Answer,
     CitationsEvent,
@@ -111,7 +112,7 @@ def retrieve(question: str, k: int | None = None, settings: Settings | None = No
     ensure_index(s)
     store = get_store(s)
     query = analyse(text, s, doc_languages=_languages(store))
-    alignment = store.alignment()
+    alignment = stored_alignment(store)
     passages = [c.to_passage() for c in _groups(query, store, alignment, s)[: k or s.top_k]]
     return [
         replace(p, disagreements=tuple(passage_disagreements(p, alignment, query.answer_language)))
@@ -149,7 +150,7 @@ def _find(question: str, history: Any, settings: Settings) -> Found:
     ensure_index(settings)
     store = get_store(settings)
     query = analyse(text, settings, msgs, _standalone(text, msgs, settings), _languages(store))
-    alignment = store.alignment()
+    alignment = stored_alignment(store)
     grounded = ground(query, _groups(query, store, alignment, settings), alignment, settings)
     return Found(query, grounded, store.stats().sentence_mean, alignment)
 
@@ -233,11 +234,18 @@ def documents(settings: Settings | None = None) -> list[DocumentInfo]:
 
 
 def document_text(doc_id: str, settings: Settings | None = None) -> str:
-    """The text of an indexed document as read (citations are offsets into it).
+    """The text of record of an indexed document (citations are offsets into it).
 
-    Only files inside the docs folder are read: an id that leads elsewhere is a ValueError.
+    For a PDF, DOCX or HTML file that is the text its reader made (kept beside the index,
+    ``rag.index.texts``); for a .txt/.md file, the file as read. Without a kept text, only files
+    inside the docs folder are read: an id that leads elsewhere is a ValueError.
     """
+    from rag.index import texts
+
     s = _settings(settings)
+    record = texts.load(s, doc_id)
+    if record is not None:
+        return record.text
     root = Path(s.docs_dir).resolve()
     path = (root / doc_id).resolve()
     if not path.is_relative_to(root) or not path.is_file():

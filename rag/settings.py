@@ -86,6 +86,16 @@ class Settings(BaseSettings):
     answer_language: str | None = None
     max_question_chars: int = 2000
     max_file_bytes: int = 20_000_000
+    # document readers (rag.ingestion.readers): a parser that takes longer on one file is stopped, and its
+    # address space is capped (PDF); all the parts of a DOCX together may unpack to this much
+    reader_seconds: float = 120.0
+    reader_memory_mb: int = 2048
+    max_unpacked_bytes: int = 200_000_000
+    # the web UI's login, "user:password": required when it binds anything but the loopback (uploads and
+    # re-index are writes)
+    ui_auth: SecretStr | None = None
+    # Tesseract languages for scanned PDFs ("deu+ell"); None = every language installed
+    ocr_langs: str | None = None
 
     # optional chat model (OpenAI-compatible); unset = extractive answers
     llm_model: str | None = None
@@ -154,7 +164,8 @@ class Settings(BaseSettings):
 
 # Bump when what is stored changes: ids, metadata keys, or what cleaning and chunking keep.
 # 5: alignment sidecar, Hindi comment counter dropped; 6: one collection per (kind, language), language in ids
-INDEX_SCHEMA_VERSION = 6
+# 7: records written straight to Chroma (no llama-index node JSON, ref_doc_id/document_id/_node_type keys)
+INDEX_SCHEMA_VERSION = 7
 
 
 def get_settings(**overrides: object) -> Settings:

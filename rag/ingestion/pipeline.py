@@ -13,31 +13,37 @@ import time
 from pathlib import Path
 from typing import Any
 
+from rag.index import texts
 from rag.index.embedders import get_embedder, save_index_marker
-from rag.index.store import CHUNK, SENTENCE, Store, get_store, language_key
+from rag.index.records import CHUNK, SENTENCE, NewRecord, language_key, record_id
+from rag.index.store import Store, get_store
 from rag.ingestion.chunking import Chunk, chunk_document
-from rag.ingestion.documents import Document, DocumentError, list_files, load_document
+from rag.ingestion.documents import Document, DocumentError, list_folder, load_document
+from rag.ingestion.sources import (
+    chunk_locators,
+    file_entry,
+    reader_limits,
+    skipped_entry,
+    start_locator,
+    still_indexed,
+    text_record,
+)
 from rag.llm import client as llm
 from rag.settings import Settings
 from rag.translations import align
 from rag.translations.compare import FINDINGS_VERSION, find_differences, llm_findings
+from rag.translations.sidecar import alignment as stored_alignment
+from rag.translations.sidecar import save_alignment
 from rag.types import IngestReport
 
 logger = logging.getLogger(__name__)
 
+# readers whose text of record is the file as read, whatever their version
+VERBATIM_READERS = ("text", "markdown")
+
 
 class DocsFolderError(ValueError):
     """The docs folder is missing or holds nothing to index."""
-
-
-def record_id(doc: Document, kind: str, start: int, end: int) -> str:
-    """Stable id of a chunk or sentence: the same text at the same place gets the same id.
-
-    ``<owner>-<sha>-<language>-<c|s><start>-<end>``: the language and kind say which collection holds
-    the record (``store.record_location``), so a read by id needs no lookup.
-    """
-    owner = hashlib.sha1(doc.doc_id.encode()).hexdigest()[:10]
-    return f"{owner}-{doc.sha256[:10]}-{language_key(doc.language)}-{kind[0]}{start}-{end}"
 
 
 def context_header(doc: Document, max_chars: int) -> str:
@@ -56,15 +62,14 @@ def context_header(doc: Document, max_chars: int) -> str:
     return cut
 
 
-def build_nodes(doc: Document, chunks: list[Chunk], settings: Settings) -> tuple[list[Any], list[str]]:
-    """TextNodes (without embeddings yet) and the texts to embed for them, in the same order."""
-    from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
-
+def build_records(
+    doc: Document, chunks: list[Chunk], settings: Settings
+) -> tuple[list[NewRecord], list[str]]:
+    """The records to write (without vectors yet) and the texts to embed for them, in the same order."""
     # a one-chunk document needs no header: its subject is in the chunk, and adding it to every
     # sentence blurred them (XQuAD paragraphs)
     header = context_header(doc, settings.header_max_chars) if len(chunks) > 1 else ""
-    source = {NodeRelationship.SOURCE: RelatedNodeInfo(node_id=doc.doc_id)}
-    nodes: list[Any] = []
+    records: list[NewRecord] = []
     texts: list[str] = []
     base = {
         "doc_id": doc.doc_id,
@@ -73,14 +78,13 @@ def build_nodes(doc: Document, chunks: list[Chunk], settings: Settings) -> tuple
         "doc_chunks": len(chunks),
     }
     for ci, chunk in enumerate(chunks):
-        chunk_id = record_id(doc, CHUNK, chunk.start, chunk.end)
+        chunk_id = record_id(doc.doc_id, doc.sha256, doc.language, CHUNK, chunk.start, chunk.end)
         sentences = [(sp.start, sp.end) for sp in chunk.sentences]
-        nodes.append(
-            TextNode(
-                id_=chunk_id,
+        where = chunk_locators(doc, chunk.start, chunk.end)
+        records.append(
+            NewRecord(
+                id=chunk_id,
                 text=doc.text[chunk.start : chunk.end],
-                start_char_idx=chunk.start,
-                end_char_idx=chunk.end,
                 metadata={
                     **base,
                     "kind": CHUNK,
@@ -89,21 +93,25 @@ def build_nodes(doc: Document, chunks: list[Chunk], settings: Settings) -> tuple
                     "position": ci,
                     "header": header,
                     "sentences": json.dumps(sentences),
+                    **where,
                 },
-                relationships=source,
             )
         )
         body = " ".join(doc.text[s:e] for s, e in sentences)
         texts.append(body if chunk.start == doc.segments[0][0] or not header else f"{header}\n{body}")
         for s, e in sentences:
-            nodes.append(
-                TextNode(
-                    id_=record_id(doc, SENTENCE, s, e),
+            records.append(
+                NewRecord(
+                    id=record_id(doc.doc_id, doc.sha256, doc.language, SENTENCE, s, e),
                     text=doc.text[s:e],
-                    start_char_idx=s,
-                    end_char_idx=e,
-                    metadata={**base, "kind": SENTENCE, "start": s, "end": e, "chunk": chunk_id},
-                    relationships=source,
+                    metadata={
+                        **base,
+                        "kind": SENTENCE,
+                        "start": s,
+                        "end": e,
+                        "chunk": chunk_id,
+                        **start_locator(doc, s),
+                    },
                 )
             )
             # the header goes into the sentence's vector too: "the city signed with St Petersburg"
@@ -112,8 +120,8 @@ def build_nodes(doc: Document, chunks: list[Chunk], settings: Settings) -> tuple
             texts.append(doc.text[s:e] if is_header or not header else f"{header}\n{doc.text[s:e]}")
     # sentences first, chunks last: writes go in order, so a document whose chunks are all stored
     # has all its sentences too (an ingest killed half-way is found and redone, see Store.documents)
-    order = sorted(range(len(nodes)), key=lambda n: nodes[n].metadata["kind"] == CHUNK)
-    return [nodes[n] for n in order], [texts[n] for n in order]
+    order = sorted(range(len(records)), key=lambda n: records[n].metadata["kind"] == CHUNK)
+    return [records[n] for n in order], [texts[n] for n in order]
 
 
 def scan_folder(settings: Settings) -> tuple[dict[str, Path], Path]:
@@ -123,10 +131,11 @@ def scan_folder(settings: Settings) -> tuple[dict[str, Path], Path]:
             f"docs folder {docs_dir} does not exist: create it and put .txt/.md files in it, "
             "or point RAG_DOCS_DIR at your documents"
         )
-    files = dict(list_files(docs_dir))
+    files = dict(list_folder(docs_dir))
     if not files:
         raise DocsFolderError(
-            f"docs folder {docs_dir} has no .txt or .md files: add some, or point RAG_DOCS_DIR elsewhere"
+            f"docs folder {docs_dir} has no files: add .txt, .md, .pdf, .docx or .html files, "
+            "or point RAG_DOCS_DIR elsewhere"
         )
     return files, docs_dir
 
@@ -149,6 +158,7 @@ def ingest(settings: Settings, progress: bool = True, lock_wait: float = 600.0) 
             store.delete_document(doc_id)
             report.removed.append(doc_id)
             changed = True
+        texts.forget(settings, report.removed)
         now = store.documents()
         key = documents_key(now)
         # also after an ingest that was killed before it saved them: the stats name the documents they cover
@@ -179,7 +189,7 @@ def _realign(
     """Align the translations among the documents again where they changed (align.py), then find
     where the versions of each aligned sentence differ (disagree.py). Returns the number of pairs
     aligned anew and the pairs found to be translations."""
-    previous = store.alignment()
+    previous = stored_alignment(store)
     current = {d: v["sha256"] for d, v in docs.items()}
     aligned = {d: info.get("sha") for d, info in previous.sentences.items()}
     use_llm = llm.configured(settings) and settings.llm_compare
@@ -198,7 +208,7 @@ def _realign(
         for gid, found in llm_findings(alignment, settings).items():
             findings.setdefault(gid, []).extend(found)
     alignment.extra["findings"] = findings
-    store.save_alignment(alignment)
+    save_alignment(store, alignment)
     pairs = align.pairs_of(alignment)
     logger.info(
         "aligned %d document pairs anew in %.2fs; %d pairs are translations",
@@ -228,33 +238,47 @@ def _write_changes(
     from tqdm import tqdm  # here, not at the top: a process that only answers never needs it
 
     bar = tqdm(sorted(files.items()), desc="ingest", unit="doc", disable=not progress)
+    limits = reader_limits(settings)
     for doc_id, path in bar:
+        bar.set_postfix_str(doc_id[-30:])
+        old = indexed.get(doc_id)
+        if old and old["complete"] and still_indexed(doc_id, path, old["sha256"], settings):
+            report.unchanged.append(doc_id)
+            report.files.append(file_entry(doc_id, "unchanged", texts.load(settings, doc_id)))
+            continue
         try:
-            doc = load_document(path, doc_id, settings.max_file_bytes)
+            doc = load_document(path, doc_id, settings.max_file_bytes, limits)
         except (DocumentError, OSError) as exc:
             logger.warning("skipped %s", exc)
             report.skipped[doc_id] = str(exc)
+            report.files.append(skipped_entry(doc_id, path, str(exc)))
             continue
-        old = indexed.get(doc_id)
-        if old and old["sha256"] == doc.sha256 and old["complete"]:
+        record = text_record(doc)
+        text_key = texts.key(doc.sha256, doc.reader, doc.reader_version)
+        if old and old["sha256"] == doc.sha256 and old["complete"] and doc.reader in VERBATIM_READERS:
+            # the same bytes of a text file (its text of record is the file): only the kept text was missing,
+            # e.g. an index made before texts were kept; another reader's new version may move offsets
+            texts.save(settings, doc_id, text_key, record)
             report.unchanged.append(doc_id)
+            report.files.append(file_entry(doc_id, "unchanged", record))
             continue
-        bar.set_postfix_str(doc_id[-30:])
         chunks = chunk_document(doc, settings.chunk_max_chars, settings.chunk_min_chars)
-        nodes, texts = build_nodes(doc, chunks, settings)
-        vectors = embedder.embed_passages(texts)
-        for node, vec in zip(nodes, vectors, strict=True):
-            node.embedding = vec.tolist()
+        records, vec_texts = build_records(doc, chunks, settings)
+        vectors = embedder.embed_passages(vec_texts)
+        records = [r.with_vector(v) for r, v in zip(records, vectors, strict=True)]
         if old and old["sha256"] == doc.sha256:
             store.delete_document(doc_id)  # a half-written copy of this very version: nothing to keep
+        # the text of record first: a record in the index always has its text to be cited from
+        texts.save(settings, doc_id, text_key, record)
         # the new version goes in before the old one goes out: a write that fails (disk full) leaves
         # the previous version answering
-        store.add(nodes)
+        store.add(records)
         if old:
             store.delete_document(doc_id, keep_sha=doc.sha256)
             report.updated.append(doc_id)
         else:
             report.added.append(doc_id)
+        report.files.append(file_entry(doc_id, "updated" if old else "added", record))
         report.chunks_written += len(chunks)
         changed = True
     return changed

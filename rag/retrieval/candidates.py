@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from rag.index.records import sentence_id
 from rag.index.store import Record
 from rag.types import Passage
 
@@ -36,6 +37,8 @@ class Candidate:
     sent_cos: np.ndarray = field(default_factory=lambda: _EMPTY, repr=False)  # raw
     group: str | None = None
     members: tuple[Candidate, ...] = ()  # translations, when this one leads a group
+    # where its text came from: ((offset, page or 0, label), ...) (pages, headings; cite.make_citation)
+    locators: tuple[tuple[int, int, str], ...] = ()
 
     @property
     def best_sentence(self) -> int:
@@ -57,11 +60,6 @@ class Candidate:
         )
 
 
-def sentence_id(chunk_id: str, start: int, end: int) -> str:
-    """The id of a chunk's sentence (see ``ingestion.pipeline.record_id``): same owner, version, language."""
-    return f"{chunk_id.rsplit('-', 2)[0]}-s{start}-{end}"
-
-
 def from_record(chunk_id: str, lang: str, rec: Record, cos: float, score: float) -> Candidate:
     """A chunk read from the index, with its raw cosine and centred chunk score (sentences not scored)."""
     meta = rec.metadata
@@ -78,6 +76,9 @@ def from_record(chunk_id: str, lang: str, rec: Record, cos: float, score: float)
         cos=cos,
         score=score,
         vec=rec.vector,
+        locators=tuple(
+            (int(o), int(p), str(lab)) for o, p, lab in json.loads(str(meta.get("locators") or "[]"))
+        ),
     )
 
 

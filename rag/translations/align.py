@@ -13,23 +13,22 @@ with ``MATCH_COST`` 0.15 and a merge allowed only where it matches better than e
 alone, precision and recall 1.0 on every pair for merge penalties 0.0-0.2 (0.1 is used); aligned
 pairs score 0.52-0.61 on average, the interview against the article 0.22-0.29.
 
-The result is kept in a JSON sidecar beside the collection, per document pair and keyed by both
-documents' hashes: re-ingesting one changed translation re-aligns only the pairs it is part of.
-Queries only look things up in it.
+The result is kept in a JSON sidecar beside the collection (translations/sidecar.py), per document
+pair and keyed by both documents' hashes: re-ingesting one changed translation re-aligns only the
+pairs it is part of. Queries only look things up in it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import itertools
-import json
 import logging
-import os
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from rag.index.records import DocSentences
 
 logger = logging.getLogger(__name__)
 
@@ -48,19 +47,6 @@ MAX_LENGTH_RATIO = 2.0
 # each document is compared with at most this many others, the closest by document vector
 MAX_PARTNERS = 8
 ALIGN_VERSION = 1
-
-
-@dataclass
-class DocSentences:
-    """A document's sentences as the index holds them."""
-
-    doc_id: str
-    sha: str
-    language: str
-    spans: list[tuple[int, int]]
-    chunks: list[str]  # the chunk id each sentence belongs to
-    vecs: np.ndarray
-    texts: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -252,23 +238,6 @@ class Alignment:
         al = cls(pairs, docs)
         al.extra = dict(data.get("extra", {}))
         return al
-
-    def save(self, path: Path) -> None:
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(self.to_json(), ensure_ascii=False))
-        os.replace(tmp, path)  # readers see the old or the new file, never half of one
-
-    @classmethod
-    def load(cls, path: Path) -> Alignment:
-        try:
-            return cls.from_json(json.loads(path.read_text(encoding="utf-8")))
-        except FileNotFoundError:
-            return cls({}, {})
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            logger.warning(
-                "alignment %s unreadable (%s): translations are not grouped until ingest", path, exc
-            )
-            return cls({}, {})
 
     # -- groups -----------------------------------------------------------------------------
     def _build_groups(self) -> None:
