@@ -80,8 +80,8 @@ def summarise(docs: dict[str, str], alignment: Any) -> dict[str, Any]:
     expected = {(a, b) for a, b in itertools.combinations(sorted(docs), 2) if article[a] == article[b]}
     found = {tuple(sorted((p.a, p.b))) for p in alignment.pairs.values() if p.translation}
     flags = [
-        {"group": gid, "kind": f["kind"], "values": f["values"], "about": f.get("about", "")}
-        for gid, fs in alignment.extra.get("findings", {}).items()
+        {"group": gid, "kind": f.kind, "values": f.values, "about": f.about}
+        for gid, fs in alignment.differences.items()
         for f in fs
     ]
     groups = [g for g, nodes in alignment.groups.items() if len({d for d, _ in nodes}) >= 2]
