@@ -2,11 +2,12 @@
 restricted to the languages that can occur.
 
 Unrestricted, py3langid chooses among its 97 languages, and a short question goes to a close
-neighbour: "Berapa jumlah penduduk Hanoi?" reads as Malay, "हनोई की जनसंख्या कितनी है?" as
-Nepali. Given ``allowed`` (say, the documents' languages and the question languages), it chooses
-among those only. Each restriction is an identifier of its own, made once per set of languages from
-the loaded model's arrays (no second load); the module-level identifier of py3langid is never
-restricted, so other users of it are not affected.
+neighbour: "Siapa Ketua Komite Rakyat Hanoi?" reads as Malay, "कितने प्रतिशत प्रशासनिक
+प्रक्रियाएँ समय पर निपटाई गईं?" as Nepali (4 of the 157 gold questions are misread so, one
+English one as Nigerian Pidgin). Given ``allowed`` (say, the documents' languages and the question
+languages), it chooses among those only. Each restriction is an identifier of its own, made once
+per set of languages from the loaded model's arrays (no second load; py3langid 0.4.0's
+``_full_model``, pinned); py3langid's module-level identifier is never restricted.
 """
 
 from __future__ import annotations
