@@ -49,7 +49,7 @@ def run(
     data_path: Path, articles: int | None, keep: Path | None = None, progress: bool = True
 ) -> dict[str, Any]:
     """``keep``: a folder for the documents and the index, reused by the next run (only changed
-    comparisons are redone: a run after a change to rag/disagree.py embeds nothing)."""
+    comparisons are redone: a run after a change to rag/translations/compare.py embeds nothing)."""
     data = json.loads(data_path.read_text(encoding="utf-8"))
     docs = documents(data, articles)
     if keep is not None:

@@ -32,6 +32,7 @@ which the grounding rules would read as the number 31 that a passage must state.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from typing import Literal
@@ -57,14 +58,19 @@ def fold(text: str, marks: Marks = "all", compatibility: bool = True) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+@functools.lru_cache(maxsize=65536)
+def _fold_char(ch: str, marks: Marks, compatibility: bool) -> str:
+    return fold(ch, marks, compatibility)
+
+
 def fold_map(text: str, marks: Marks = "all", compatibility: bool = True) -> tuple[str, list[int]]:
     """``fold(text, marks, compatibility)`` and, per folded character, its index in ``text``."""
     out: list[str] = []
     where: list[int] = []
     for i, ch in enumerate(text):
-        for c in fold(ch, marks, compatibility):
-            out.append(c)
-            where.append(i)
+        folded = _fold_char(ch, marks, compatibility)
+        out.append(folded)
+        where.extend([i] * len(folded))
     return "".join(out), where
 
 
