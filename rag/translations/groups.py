@@ -267,11 +267,14 @@ def sentence_pairs(alignment: Alignment, a: str, b: str) -> set[tuple[int, int]]
 
 
 def group_units(alignment: Alignment, gid: str) -> dict[str, str]:
-    """doc_id -> the text of its sentences in group ``gid``; "" for a translation that lacks them."""
+    """doc_id -> the text of its sentences in group ``gid``; "" for a translation that lacks them.
+
+    In the order of the doc ids: the notes name the versions in this order, which was a set's (and so
+    changed from one process to the next) before."""
     nodes = alignment.groups[gid]
     docs = {d for d, _ in nodes}
     family = set().union(*(alignment.family.get(d, set()) for d in docs)) | docs
-    units = {d: "" for d in family}
+    units = {d: "" for d in sorted(family)}
     for d, i in nodes:
         text = alignment.sentences[d]["texts"][i]
         units[d] = f"{units[d]} {text}".strip()

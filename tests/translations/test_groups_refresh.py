@@ -6,6 +6,9 @@ from __future__ import annotations
 import ast
 import functools
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from rag.index.store import get_store
@@ -62,6 +65,29 @@ def test_a_sidecar_of_the_extra_layout_is_read_as_it_stands(tmp_path):
     assert old.findings_version == 5 and old.llm_model is None and old.pairs
     (tmp_path / "align.json").write_text(json.dumps({**data, "version": 99}), encoding="utf-8")
     assert not Alignment.load(tmp_path / "align.json").pairs  # another version: as if absent
+
+
+def test_a_groups_versions_come_in_the_order_of_their_ids_in_every_process():
+    script = (
+        "from types import SimpleNamespace\n"
+        "from rag.translations.groups import group_units\n"
+        "ds = ['000_a.txt', '001_b.txt', '002_c.txt', '003_d.txt']\n"
+        "al = SimpleNamespace(groups={'g': [(ds[2], 0)]}, family={d: set(ds) - {d} for d in ds},"
+        " sentences={d: {'texts': ['x']} for d in ds})\n"
+        "print(list(group_units(al, 'g')))\n"
+    )
+    runs = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert runs == {"['000_a.txt', '001_b.txt', '002_c.txt', '003_d.txt']\n"}
 
 
 def _two_copies(docs: Path) -> None:
