@@ -88,10 +88,12 @@ def query_figures(index: Path, n: int = 60) -> dict[str, Any]:
     """Warm offline answers to the five QUESTIONS in turn, in parts; then again with the store's
     record cache emptied before each question (every record read from Chroma)."""
     import rag
-    from rag import api
     from rag.answer.extractive import extractive_answer
+    from rag.answer.grounding import ground
     from rag.index.store import get_store
-    from rag.retrieval import search as R
+    from rag.retrieval.groups import group_translations
+    from rag.retrieval.query import analyse
+    from rag.retrieval.search import search
 
     s = rag.get_settings(index_dir=index)
     store = get_store(s)
@@ -104,13 +106,13 @@ def query_figures(index: Path, n: int = 60) -> dict[str, Any]:
             if clear:
                 store.clear_cache()
             t0 = time.perf_counter()
-            qvec, prev, query = api._question_vector(q, [], s)
+            query = analyse(q, s, doc_languages=set(store.stats().chunk_mean))
             t1 = time.perf_counter()
-            cands = R.search(qvec, s, store)
+            cands = search(query.vector, s, store)
             t2 = time.perf_counter()
-            leaders = R.group_translations(cands, qvec, store, s)
-            grounded = api.grounded_groups(q, qvec, prev, leaders, s, store.alignment())
-            extractive_answer(q, query, grounded, store.alignment(), s)
+            leaders = group_translations(cands, query.vector, store, store.alignment(), s)
+            grounded = ground(query, leaders, store.alignment(), s)
+            extractive_answer(query, grounded, store.alignment(), s)
             t3 = time.perf_counter()
             for k, v in zip(parts, (t1 - t0, t2 - t1, t3 - t2, t3 - t0), strict=True):
                 parts[k].append(v * 1000)

@@ -81,7 +81,7 @@ def ui(sessions: int, seconds: float) -> dict[str, Any]:
     from gradio_client import Client
 
     import rag
-    from ui.app import launch
+    from rag_ui.app import launch
 
     port = _free_port()
     demo = launch(rag.get_settings(), "127.0.0.1", port, prevent_thread_lock=True)

@@ -1,4 +1,10 @@
-"""The public functions: ingest, retrieve, ask, stream (re-exported by ``rag``)."""
+"""The public functions: ingest, retrieve, ask, stream (re-exported by ``rag``). Validate and wire only.
+
+The way of a question through ``ask``: validated here; analysed once into a Query
+(``retrieval.query``); searched in every document language (``retrieval.search``); grouped with its
+translations (``retrieval.groups``); grounded (``answer.grounding``); answered from the documents
+(``answer.extractive``) or by the chat model (``llm.generate``), with verified citations.
+"""
 
 from __future__ import annotations
 
@@ -12,35 +18,21 @@ from typing import Any
 
 import numpy as np
 
-from rag.answer.extractive import (
-    extractive_answer,
-    is_relevant,
-    passage_disagreements,
-    question_language,
-    refusal,
-)
-from rag.answer.grounding import (
-    answer_kind,
-    content_words,
-    document_language,
-    foreign_words,
-    gives_kind,
-    masked_questions,
-    salient_terms,
-    terms_to_test,
-    too_foreign,
-    ungrounded_terms,
-    vocabularies,
-)
-from rag.index.embedders import get_embedder
-from rag.index.store import get_store
-from rag.ingestion import pipeline as _ingest
+from rag.answer.cite import passage_disagreements
+from rag.answer.extractive import extractive_answer
+from rag.answer.grounding import ground
+from rag.answer.refusal import is_relevant, refusal
+from rag.index.store import Store, get_store
+from rag.ingestion import pipeline
 from rag.ingestion import uploads as library
-from rag.ingestion.documents import detect_language, preload_language_model
+from rag.ingestion.documents import preload_language_model
 from rag.ingestion.uploads import AddReport
 from rag.llm import client as llm
 from rag.llm import generate
-from rag.retrieval import search as _retrieve
+from rag.retrieval.candidates import Candidate
+from rag.retrieval.groups import group_translations
+from rag.retrieval.query import Query, analyse
+from rag.retrieval.search import search
 from rag.settings import Settings, get_settings
 from rag.translations.align import Alignment
 from rag.translations.refresh import refresh as refresh_translations
@@ -56,9 +48,6 @@ from rag.types import (
 )
 
 logger = logging.getLogger(__name__)
-
-# How much the previous user question weighs in the retrieval vector of a follow-up.
-HISTORY_WEIGHT = 0.5
 
 
 def _settings(settings: Settings | None) -> Settings:
@@ -97,7 +86,7 @@ def validate_history(history: Any) -> list[dict[str, str]]:
 
 
 def ensure_index(settings: Settings, progress: bool = False) -> None:
-    """Build the index on first use, as DESIGN.md promises for ``ask``."""
+    """Build the index on first use, as the contract (docs/api.md) promises for ``ask``."""
     if get_store(settings).is_empty():
         logger.info("no index yet for %s: ingesting", settings.docs_dir)
         _run_ingest(settings, progress=progress)
@@ -112,7 +101,7 @@ def _run_ingest(settings: Settings, progress: bool) -> IngestReport:
         model=settings.llm_model,
         unavailable=(llm.LLMError,),
     )
-    return _ingest.ingest(settings, progress=progress, refresh=refresh)
+    return pipeline.ingest(settings, progress=progress, refresh=refresh)
 
 
 def ingest(settings: Settings | None = None, progress: bool = True) -> IngestReport:
@@ -120,167 +109,78 @@ def ingest(settings: Settings | None = None, progress: bool = True) -> IngestRep
     return _run_ingest(_settings(settings), progress=progress)
 
 
+def _languages(store: Store) -> set[str]:
+    """The languages of the indexed documents."""
+    return set(store.stats().chunk_mean)
+
+
+def _groups(query: Query, store: Store, alignment: Alignment, settings: Settings) -> list[Candidate]:
+    return group_translations(search(query.vector, settings, store), query.vector, store, alignment, settings)
+
+
 def retrieve(question: str, k: int | None = None, settings: Settings | None = None) -> list[Passage]:
     """The ``k`` best passages, one per fact: translations of a passage ride along in ``translations``."""
     s = _settings(settings)
-    q = validate_question(question, s)
+    text = validate_question(question, s)
     ensure_index(s)
-    passages = _retrieve.retrieve(q, k or s.top_k, s)
-    alignment = get_store(s).alignment()
-    language = s.answer_language or question_language(q, set())
-    return [replace(p, disagreements=tuple(passage_disagreements(p, alignment, language))) for p in passages]
+    store = get_store(s)
+    query = analyse(text, s, doc_languages=_languages(store))
+    alignment = store.alignment()
+    passages = [c.to_passage() for c in _groups(query, store, alignment, s)[: k or s.top_k]]
+    return [
+        replace(p, disagreements=tuple(passage_disagreements(p, alignment, query.answer_language)))
+        for p in passages
+    ]
 
 
-def _previous_question(history: list[dict[str, str]], settings: Settings) -> str | None:
-    previous = [m["content"] for m in history if m["role"] == "user" and m["content"].strip()]
-    return previous[-1][: settings.max_question_chars] if previous else None
-
-
-def _mixed(vecs: np.ndarray, prev: np.ndarray | None) -> np.ndarray:
-    """Question vectors; for a follow-up, mixed with the previous question's vector.
-
-    Offline there is no model to rewrite "And with UNDP?"; the previous question's vector, at
-    ``HISTORY_WEIGHT``, carries the topic the follow-up leaves out.
-    """
-    if prev is None:
-        return vecs
-    vecs = vecs + HISTORY_WEIGHT * prev
-    return vecs / np.linalg.norm(vecs, axis=1, keepdims=True)
-
-
-def _embed(texts: list[str], prev: np.ndarray | None, settings: Settings) -> np.ndarray:
-    return _mixed(get_embedder(settings.embed_model).embed_queries(texts), prev)
-
-
-def _question_vector(
-    question: str, history: list[dict[str, str]], settings: Settings
-) -> tuple[np.ndarray, np.ndarray | None, str]:
-    """The retrieval vector, the previous question's vector (follow-ups) and the query as text."""
-    prev = _previous_question(history, settings)
-    if not prev:
-        return _embed([question], None, settings)[0], None, question
-    both = get_embedder(settings.embed_model).embed_queries([question, prev])  # one call for both
-    return _mixed(both[:1], both[1])[0], both[1], f"{prev} / {question}"
-
-
-def grounded_groups(
-    question: str,
-    qvec: np.ndarray,
-    prev: np.ndarray | None,
-    leaders: list[_retrieve.Candidate],
-    settings: Settings,
-    alignment: Alignment | None = None,
-) -> list[_retrieve.Candidate]:
-    """The top groups that speak about what the question asks (see grounding.py): every name, number
-    and code of it, the kind of answer it asks for (a date, a number), and its content words where the
-    group has a version in the question's language that could have used them.
-
-    The best group may speak about a name in translation (the embedding test); a group further down
-    must contain the names verbatim: promoting it on the embedding test alone promoted chance matches
-    ("Tokyo" -> a paragraph on Korea) in the gold set.
-    """
-    language = detect_language(question)
-    terms = salient_terms(question, language)
-    if not leaders:
-        return []
-    kind = answer_kind(question)
-    vocabs = vocabularies(alignment) if alignment is not None else {}
-    doc_language = document_language(question, language, vocabs) if vocabs else None
-    words = content_words(question, doc_language or language)
-    best, rest = leaders[0], leaders[1 : settings.grounding_depth]
-    judged = any(c.language == doc_language for g in [best, *rest] for c in [g, *g.members])
-    foreign = foreign_words(words, vocabs[doc_language]) if doc_language and judged else []
-    todo = terms_to_test([best], terms)
-    variants = [*todo, *foreign]
-    vectors = (
-        _embed(masked_questions(question, variants), prev, settings)
-        if variants
-        else np.zeros((0, len(qvec)), np.float32)
-    )
-    masked = dict(zip(todo, vectors[: len(todo)], strict=True))
-    foreign_masked = dict(zip(foreign, vectors[len(todo) :], strict=True))
-
-    def foreign_to(g: _retrieve.Candidate, strict: bool) -> bool:
-        return too_foreign(
-            g,
-            doc_language or language,
-            qvec,
-            foreign,
-            foreign_masked,
-            len(words),
-            settings.foreign_margin,
-            settings.foreign_share,
-            strict,
-        )
-
-    # when the best group has a version in the question's language and the question's words failed on
-    # it, a group further down that has no such version cannot show it does better: it is not promoted
-    strict = foreign_to(best, False)
-    kept = []
-    if (
-        not strict
-        and gives_kind(best, kind)
-        and not ungrounded_terms(best, qvec, terms, masked, settings.grounding_margin)
-    ):
-        kept.append(best)
-    kept.extend(
-        g
-        for g in rest
-        if gives_kind(g, kind)
-        and not ungrounded_terms(g, qvec, terms, {}, settings.grounding_margin)
-        and not foreign_to(g, strict)
-    )
-    return kept
-
-
-@dataclass
-class Retrieved:
+@dataclass(frozen=True)
+class Found:
     """What a question found: everything ask and stream need to answer it."""
 
-    question: str  # as asked (validated)
-    query: str  # what was retrieved with (standalone for follow-ups)
-    language: str  # of the question: the answer's language
-    groups: list[_retrieve.Candidate]  # grounded groups, best first
+    query: Query
+    groups: list[Candidate]  # grounded groups, best first
     means: dict[str, np.ndarray]  # per-language sentence means (for verifying model sentences)
     alignment: Alignment  # which sentences translate each other, and where they differ
 
 
-def _retrieve_for(question: str, history: Any, settings: Settings) -> Retrieved:
-    q = validate_question(question, settings)
+def _standalone(question: str, msgs: list[dict[str, str]], settings: Settings) -> str | None:
+    """The chat model's standalone rewrite of a follow-up, if a model is configured and answers."""
+    if not msgs or not llm.configured(settings):
+        return None
+    try:
+        return generate.condense(question, msgs, settings) or None
+    except llm.LLMError as exc:
+        logger.warning(
+            "chat model could not rewrite the follow-up (%s); using the conversation offline", exc.cause
+        )
+        return None
+
+
+def _find(question: str, history: Any, settings: Settings) -> Found:
+    text = validate_question(question, settings)
     msgs = validate_history(history)
     preload_language_model()  # first question: loads while Chroma is imported and the index opened
     ensure_index(settings)
     store = get_store(settings)
-    standalone = None
-    if msgs and llm.configured(settings):
-        try:
-            standalone = generate.condense(q, msgs, settings)
-        except llm.LLMError as exc:
-            logger.warning(
-                "chat model could not rewrite the follow-up (%s); using the conversation offline", exc.cause
-            )
-    if standalone:
-        qvec, prev, query = _question_vector(standalone, [], settings)
-    else:
-        qvec, prev, query = _question_vector(q, msgs, settings)
-    leaders = _retrieve.group_translations(_retrieve.search(qvec, settings, store), qvec, store, settings)
-    grounded = grounded_groups(standalone or q, qvec, prev, leaders, settings, store.alignment())
-    language = settings.answer_language or question_language(q, {c.language for c in leaders})
-    return Retrieved(q, query, language, grounded, store.stats().sentence_mean, store.alignment())
+    query = analyse(text, settings, msgs, _standalone(text, msgs, settings), _languages(store))
+    alignment = store.alignment()
+    grounded = ground(query, _groups(query, store, alignment, settings), alignment, settings)
+    return Found(query, grounded, store.stats().sentence_mean, alignment)
 
 
-def _llm_prompt(r: Retrieved, settings: Settings) -> generate.Prompt | None:
+def _llm_prompt(f: Found, settings: Settings) -> generate.Prompt | None:
     """The prompt for the model, or None when nothing is relevant enough to ask it about."""
-    if not r.groups or not is_relevant(r.groups[0], settings):
+    if not f.groups or not is_relevant(f.groups[0], settings):
         return None  # a wrong answer costs more than none: the model is not asked
-    return generate.build_prompt(r.question, r.language, r.groups[: settings.llm_passages], r.alignment)
+    q = f.query
+    return generate.build_prompt(
+        q.question, q.answer_language, f.groups[: settings.llm_passages], f.alignment
+    )
 
 
-def _fallback(r: Retrieved, settings: Settings, cause: str) -> Answer:
+def _fallback(f: Found, settings: Settings, cause: str) -> Answer:
     logger.warning("chat model failed (%s): answering from the documents without it", cause)
-    answer = extractive_answer(r.question, r.query, r.groups, r.alignment, settings)
-    answer.degraded = True
-    return answer
+    return replace(extractive_answer(f.query, f.groups, f.alignment, settings), degraded=True)
 
 
 def ask(
@@ -288,16 +188,16 @@ def ask(
 ) -> Answer:
     """Answer ``question`` from the documents, with verified citations (or say they do not say)."""
     s = _settings(settings)
-    r = _retrieve_for(question, history, s)
+    f = _find(question, history, s)
     if not llm.configured(s):
-        return extractive_answer(r.question, r.query, r.groups, r.alignment, s)
-    prompt = _llm_prompt(r, s)
+        return extractive_answer(f.query, f.groups, f.alignment, s)
+    prompt = _llm_prompt(f, s)
     if prompt is None:
-        return refusal(r.question, r.query)
+        return refusal(f.query)
     try:
-        return generate.llm_answer(r.question, r.query, prompt, r.means, s)
+        return generate.llm_answer(f.query.question, f.query.shown, prompt, f.means, s)
     except llm.LLMError as exc:
-        return _fallback(r, s, exc.cause)
+        return _fallback(f, s, exc.cause)
 
 
 def stream(
@@ -308,16 +208,15 @@ def stream(
     Bad input raises ValueError before the first event.
     """
     s = _settings(settings)
-    r = _retrieve_for(question, history, s)
-    return _events(r, s)
+    return _events(_find(question, history, s), s)
 
 
-def _events(r: Retrieved, s: Settings) -> Iterator[StreamEvent]:
+def _events(f: Found, s: Settings) -> Iterator[StreamEvent]:
     answer: Answer | None = None
-    prompt = _llm_prompt(r, s) if llm.configured(s) else None
+    prompt = _llm_prompt(f, s) if llm.configured(s) else None
     if prompt is not None:
         try:
-            for item in generate.stream_llm_answer(r.question, r.query, prompt, r.means, s):
+            for item in generate.stream_llm_answer(f.query.question, f.query.shown, prompt, f.means, s):
                 if isinstance(item, Answer):
                     answer = item
                     # the notes on differing translations come last, once the cited sentences are known
@@ -326,13 +225,13 @@ def _events(r: Retrieved, s: Settings) -> Iterator[StreamEvent]:
                 else:
                     yield TextDelta(item)
         except llm.LLMError as exc:
-            answer = _fallback(r, s, exc.cause)
+            answer = _fallback(f, s, exc.cause)
             yield TextDelta(answer.text)
     if answer is None:
         if llm.configured(s) and prompt is None:
-            answer = refusal(r.question, r.query)
+            answer = refusal(f.query)
         else:
-            answer = extractive_answer(r.question, r.query, r.groups, r.alignment, s)
+            answer = extractive_answer(f.query, f.groups, f.alignment, s)
         yield TextDelta(answer.text)
     yield CitationsEvent(answer.citations, answer.disagreements)
     yield Done(answer)

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import logging
 import os
 import sys
+from pathlib import Path
 from typing import Any
 
-from rag.settings import Settings, get_settings
+from rag.settings import PROJECT_DIR, Settings, get_settings
 
 
 def _print_answer(answer: Any) -> None:
@@ -50,7 +52,9 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="rag", description=__doc__)
-    parser.add_argument("--docs", help="docs folder (default: RAG_DOCS_DIR or the bundled seeds/)")
+    parser.add_argument(
+        "--docs", help="docs folder (default: RAG_DOCS_DIR, else the checkout's seeds/ or a user data folder)"
+    )
     parser.add_argument("--index", help="index folder (default: RAG_INDEX_DIR or a user data folder)")
     parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
     sub = parser.add_subparsers(dest="cmd", required=True)
@@ -62,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     p_ret.add_argument("question")
     p_ret.add_argument("-k", type=int, default=None)
     p_ret.add_argument("--json", action="store_true")
-    p_ui = sub.add_parser("ui", help="start the web UI (python -m ui)")
+    p_ui = sub.add_parser("ui", help="start the web UI (python -m rag_ui)")
     p_ui.add_argument("--host", default=None)
     p_ui.add_argument("--port", default=None)
     # its options are python -m eval's (rag eval --help shows them): passed through unparsed
@@ -72,13 +76,26 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unrecognized arguments: {' '.join(rest)}")
     if args.cmd == "ui":
         # the UI is a layer above the library: run it as its own program, never import it from here
+        if importlib.util.find_spec("gradio") is None:
+            print("rag: the web UI needs gradio: pip install 'rag-xling[ui]'", file=sys.stderr)
+            return 2
         extra = [a for k in ("host", "port") if getattr(args, k) for a in (f"--{k}", str(getattr(args, k)))]
-        os.execv(sys.executable, [sys.executable, "-m", "ui", *extra])
+        os.execv(sys.executable, [sys.executable, "-m", "rag_ui", *extra])
     if args.cmd == "eval":
-        # the same for the evaluation: rag never imports eval (it imports rag)
+        # the same for the evaluation: rag never imports eval (it imports rag); the eval tools and the gold
+        # set live in the source checkout and are not installed with the package
+        if not (PROJECT_DIR / "eval" / "__main__.py").is_file():
+            print(
+                "rag: `rag eval` runs from a source checkout (the eval tools are not installed)",
+                file=sys.stderr,
+            )
+            return 2
         extra = ["--index", args.index] if args.index else []
         extra += ["--set", f"docs_dir={args.docs}"] if args.docs else []
-        os.execv(sys.executable, [sys.executable, "-m", "eval", *extra, *rest])
+        path = os.pathsep.join(p for p in (str(PROJECT_DIR), os.environ.get("PYTHONPATH")) if p)
+        os.execve(
+            sys.executable, [sys.executable, "-m", "eval", *extra, *rest], {**os.environ, "PYTHONPATH": path}
+        )
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(message)s"
     )
@@ -93,7 +110,8 @@ def main(argv: list[str] | None = None) -> int:
         elif args.cmd == "ask":
             api.validate_question(args.question, settings)
             if api.get_store(settings).is_empty():
-                print(f"Indexing {settings.docs_dir} (first run only)...", file=sys.stderr)
+                if Path(settings.docs_dir).is_dir():  # else the error below names the folder
+                    print(f"Indexing {settings.docs_dir} (first run only)...", file=sys.stderr)
                 api.ensure_index(settings, progress=sys.stderr.isatty())
             answer = api.ask(args.question, settings=settings)
             if args.json:

@@ -14,9 +14,17 @@ from platformdirs import user_data_dir
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-# The seeds ship with the source tree; a user's own folder is set with RAG_DOCS_DIR.
+# The source checkout (for an installed wheel: site-packages, which has no seeds/ and no pyproject.toml).
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-DEFAULT_DOCS_DIR = PROJECT_DIR / "seeds"
+
+
+def _default_docs_dir() -> Path:
+    """The checkout's seeds/ (they ship with the source tree, not in the wheel); installed, a folder in the
+    user data folder, which ``rag ask`` names when it does not exist. A user's own folder: RAG_DOCS_DIR."""
+    seeds = PROJECT_DIR / "seeds"
+    if (PROJECT_DIR / "pyproject.toml").is_file() and seeds.is_dir():
+        return seeds
+    return Path(user_data_dir("rag-xling", appauthor=False)) / "docs"
 
 
 def _default_index_dir() -> Path:
@@ -29,7 +37,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="RAG_", extra="forbid", frozen=True, populate_by_name=True)
 
     # where things are
-    docs_dir: Path = DEFAULT_DOCS_DIR
+    docs_dir: Path = Field(default_factory=_default_docs_dir)
     index_dir: Path = Field(default_factory=_default_index_dir)
     chroma_host: str | None = None
     chroma_port: int = 8000

@@ -1,4 +1,4 @@
-"""The small public types of the API (see DESIGN.md: add optional fields only)."""
+"""The small public types of the API (the contract: docs/api.md; add optional fields only)."""
 
 from __future__ import annotations
 

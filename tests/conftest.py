@@ -68,9 +68,62 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def app_url(seed_settings):
-    from ui.app import launch
+    from rag_ui.app import launch
 
     port = _free_port()
     demo = launch(seed_settings, "127.0.0.1", port, prevent_thread_lock=True)
     yield f"http://127.0.0.1:{port}/"
     demo.close()
+
+
+def make_candidate(
+    text: str,
+    *,
+    doc_id: str = "doc.txt",
+    language: str = "en",
+    sentences: list[str] | None = None,
+    scores: list[float] | None = None,
+    vec: list[float] | None = None,
+    members: tuple = (),
+    chunk_id: str | None = None,
+):
+    """A retrieved passage of ``doc_id``: its sentences (default: the whole text as one) score ``scores``
+    (centred; raw cosine = centred + 0.8), each with the sentence vector ``vec``."""
+    import numpy as np
+
+    from rag.retrieval.candidates import Candidate
+
+    parts = sentences or [text]
+    full = " ".join(parts)
+    spans, at = [], 0
+    for s in parts:
+        spans.append((at, at + len(s)))
+        at += len(s) + 1
+    sent_scores = np.array(scores if scores is not None else [0.1] * len(parts), np.float32)
+    row = np.asarray(vec if vec is not None else [1.0, 0.0, 0.0], np.float32)
+    return Candidate(
+        chunk_id=chunk_id or f"{doc_id}-c",
+        doc_id=doc_id,
+        language=language,
+        start=0,
+        end=len(full),
+        text=full,
+        header="",
+        position=0,
+        sentences=tuple(spans),
+        cos=0.9,
+        sent_vecs=np.vstack([row] * len(parts)),
+        sent_scores=sent_scores,
+        sent_cos=sent_scores + 0.8,
+        members=tuple(members),
+    )
+
+
+def make_query(question: str, language: str = "en", vector: list[float] | None = None, answer_language=None):
+    """The Query of ``question`` in ``language`` without an embedder (``vector`` given or a unit vector)."""
+    import numpy as np
+
+    from rag.retrieval.query import read
+
+    vec = np.asarray(vector if vector is not None else [1.0, 0.0, 0.0], np.float32)
+    return read(question, vec, language, answer_language or language)

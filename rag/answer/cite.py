@@ -1,10 +1,17 @@
-"""Citations: verified spans, and the translations of a cited sentence found in a group."""
+"""Citations: verified spans, the translations of a cited sentence found in a group, and the notes on
+where those translations differ.
+
+Imports: ``rag.retrieval`` (Candidate), ``rag.translations`` (alignment, notes).
+"""
 
 from __future__ import annotations
 
-from rag.retrieval.search import Candidate
+from dataclasses import replace
+
+from rag.retrieval.candidates import Candidate
 from rag.translations.align import Alignment
-from rag.types import Citation
+from rag.translations.notes import note
+from rag.types import Answer, Citation, Disagreement, Passage
 
 
 class CitationError(ValueError):
@@ -43,3 +50,48 @@ def with_marker(sentence: str, n: int) -> str:
     """``sentence`` with ``[n]`` before its closing punctuation: "... 2025 [1]." """
     end = len(sentence.rstrip(".!?।;。！？"))
     return f"{sentence[:end]} [{n}]{sentence[end:]}"
+
+
+def cite_group(
+    cand: Candidate, i: int, pool: list[Candidate], alignment: Alignment, prefer: str
+) -> list[Citation]:
+    """The sentence and its translations, together under one group id, the one in ``prefer`` first."""
+    s, e = cand.sentences[i]
+    group, translations = translated_citations(cand, i, pool, alignment)
+    if not translations:
+        return [make_citation(cand, s, e, None)]
+    cites = [make_citation(cand, s, e, group)] + [replace(c, group=group) for c in translations]
+    cites.sort(key=lambda c: c.language != prefer)  # stable: otherwise the retrieval order
+    return cites
+
+
+def disagreements(citations: list[Citation], alignment: Alignment, language: str) -> list[Disagreement]:
+    """What the translations of the cited sentences disagree on (found at ingest), noted in ``language``."""
+    out: list[Disagreement] = []
+    seen: set[str] = set()
+    for c in citations:
+        gid = alignment.group(c.doc_id, c.start, c.end)
+        if gid is None or gid in seen:
+            continue
+        seen.add(gid)
+        for f in alignment.findings(gid):
+            langs = {d: alignment.sentences[d]["language"] for d in f.values}
+            text = note(f.kind, f.values, langs, language, f.about)
+            out.append(Disagreement(kind=f.kind, group=c.group or gid, values=f.values, note=text))
+    return out
+
+
+def passage_disagreements(passage: Passage, alignment: Alignment, language: str) -> list[Disagreement]:
+    """The disagreements of every sentence of a retrieved passage (as if each were cited)."""
+    info = alignment.sentences.get(passage.doc_id, {})
+    spans = [(s, e) for s, e in info.get("spans", []) if passage.start <= s and e <= passage.end]
+    cites = [Citation(passage.doc_id, "", s, e, passage.language) for s, e in spans]
+    return disagreements(cites, alignment, language)
+
+
+def with_notes(answer: Answer, alignment: Alignment, language: str) -> Answer:
+    """``answer`` with the disagreements of its cited groups, each said in one line of its text."""
+    found = disagreements(answer.citations, alignment, language)
+    if not found:
+        return replace(answer, disagreements=[])
+    return replace(answer, disagreements=found, text="\n".join([answer.text, *(d.note for d in found)]))

@@ -38,27 +38,34 @@ def configured(settings: Settings) -> bool:
 
 _LLMS: dict[tuple[Any, ...], Any] = {}
 _LOCK = threading.Lock()
+# Distinct configurations kept at once (per-call API keys would otherwise grow the cache without end).
+_MAX_CLIENTS = 32
+
+
+def _client_args(settings: Settings) -> dict[str, Any]:
+    """Every argument the client is built with: the cache key is all of them, so no override is lost."""
+    return {
+        "model": settings.llm_model or "",
+        "api_base": settings.llm_base_url or "https://api.openai.com/v1",
+        "api_key": settings.llm_api_key.get_secret_value() if settings.llm_api_key else "unused",
+        "context_window": settings.llm_context_window,
+        "max_tokens": settings.llm_max_tokens,
+        "temperature": settings.llm_temperature,
+        "timeout": settings.llm_timeout,
+    }
 
 
 def get_llm(settings: Settings) -> Any:
-    """One client per endpoint and model, per process."""
+    """One client per distinct configuration (endpoint, model, key, limits), per process."""
     from llama_index.llms.openai_like import OpenAILike
 
-    key = (settings.llm_model, settings.llm_base_url, settings.llm_timeout, settings.llm_temperature)
+    args = _client_args(settings)
+    key = tuple(sorted(args.items()))
     with _LOCK:
         if key not in _LLMS:
-            api_key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else "unused"
-            _LLMS[key] = OpenAILike(
-                model=settings.llm_model or "",
-                api_base=settings.llm_base_url or "https://api.openai.com/v1",
-                api_key=api_key,
-                is_chat_model=True,
-                context_window=settings.llm_context_window,
-                max_tokens=settings.llm_max_tokens,
-                temperature=settings.llm_temperature,
-                timeout=settings.llm_timeout,
-                max_retries=0,
-            )
+            if len(_LLMS) >= _MAX_CLIENTS:
+                del _LLMS[next(iter(_LLMS))]
+            _LLMS[key] = OpenAILike(**args, is_chat_model=True, max_retries=0)
         return _LLMS[key]
 
 

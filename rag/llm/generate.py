@@ -8,14 +8,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
-from rag.answer.cite import with_marker
-from rag.answer.extractive import NOT_IN_DOCUMENTS, cite_group, with_notes
+from rag.answer.cite import cite_group, with_marker, with_notes
 from rag.index.embedders import get_embedder
-from rag.ingestion.chunking import split_sentences
 from rag.llm import client as llm
 from rag.llm.prompts import (
     ANSWER_SYSTEM,
@@ -27,10 +25,12 @@ from rag.llm.prompts import (
     PASSAGE,
 )
 from rag.llm.verify import Claim, split_claims, verify_claims
-from rag.retrieval.search import Candidate
+from rag.retrieval.candidates import Candidate
 from rag.settings import Settings
 from rag.text.langid import detect_language
 from rag.text.languages import QUESTION_LANGUAGES, language_name
+from rag.text.phrases import NOT_IN_DOCUMENTS
+from rag.text.sentences import split_sentences
 from rag.translations.align import Alignment
 from rag.types import Answer, Citation
 
@@ -220,9 +220,7 @@ def stream_llm_answer(
             raise
         # part of the answer is out and verified: keep it, say the rest is missing
         logger.warning("chat model failed mid-answer (%s): keeping the verified part", exc.cause)
-        partial = asm.answer(query)
-        partial.degraded = True
-        yield partial
+        yield replace(asm.answer(query), degraded=True)
         return
     if not is_refusal(buffer):
         piece = asm.add(split_claims(buffer, len(prompt.groups)))

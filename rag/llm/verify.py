@@ -21,17 +21,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from rag.answer.grounding import (
-    Term,
-    found_verbatim,
-    group_text,
-    masked_questions,
-    salient_terms,
-    term_support,
-)
-from rag.ingestion.chunking import split_sentences
-from rag.retrieval.search import Candidate
+from rag.answer.grounding import group_text, term_support
+from rag.retrieval.candidates import Candidate
 from rag.text.numbers import values
+from rag.text.sentences import split_sentences
+from rag.text.terms import Term, found_verbatim, masked_questions, salient_terms
 
 # raw cosine (E5, claim as query, sentence as passage) of a near copy (0.91 for an identical one);
 # unrelated sentences of one language sit around 0.75-0.85

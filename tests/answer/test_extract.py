@@ -3,8 +3,6 @@ may be the wrong one (citation precision, eval issue 6)."""
 
 from __future__ import annotations
 
-import numpy as np
-
 from rag.answer.extractive import (
     SCORE_TIE,
     SECOND_SENTENCE_MARGIN,
@@ -12,41 +10,24 @@ from rag.answer.extractive import (
     extractive_answer,
     names_everything,
 )
-from rag.answer.grounding import names_visible
-from rag.retrieval.search import Candidate
+from rag.retrieval.candidates import Candidate
 from rag.settings import Settings
+from rag.text.terms import names_visible
 from rag.translations.align import Alignment
 from rag.types import Citation
+
+from ..conftest import make_candidate, make_query
 
 SETTINGS = Settings(min_relevance=0.0)
 
 
 def _cand(name: str, sentences: list[str], scores: list[float]) -> Candidate:
     """A retrieved passage of document ``name`` whose sentences score ``scores``."""
-    text = " ".join(sentences)
-    spans, at = [], 0
-    for s in sentences:
-        spans.append((at, at + len(s)))
-        at += len(s) + 1
-    c = Candidate(
-        chunk_id=f"{name}-c",
-        doc_id=name,
-        language="en",
-        start=0,
-        end=len(text),
-        text=text,
-        header="",
-        position=0,
-        sentences=spans,
-        cos=0.9,
-    )
-    c.sent_scores = np.array(scores, dtype=np.float32)
-    c.sent_cos = c.sent_scores + 0.8
-    return c
+    return make_candidate(" ".join(sentences), doc_id=name, sentences=sentences, scores=scores)
 
 
 def _answer(question: str, leaders: list[Candidate]) -> list[str]:
-    a = extractive_answer(question, question, leaders, Alignment({}, {}), SETTINGS)
+    a = extractive_answer(make_query(question), leaders, Alignment({}, {}), SETTINGS)
     return [c.doc_id for c in a.citations]
 
 
@@ -78,7 +59,7 @@ def test_a_neighbour_in_the_same_passage_is_cited_within_the_margin():
     best = _cand("a.txt", [FIRST, "The agreement covers trade and science."], [0.05, 0.03])
     other = _cand("b.txt", [OTHER], [0.01])
     a = extractive_answer(
-        "What did Hanoi sign with St Petersburg?", "", [best, other], Alignment({}, {}), SETTINGS
+        make_query("What did Hanoi sign with St Petersburg?"), [best, other], Alignment({}, {}), SETTINGS
     )
     assert [c.quote for c in a.citations] == [FIRST, "The agreement covers trade and science."]
 
@@ -94,9 +75,9 @@ def test_names_cannot_be_seen_in_a_caseless_script_so_the_first_sentence_is_neve
     assert not names_visible("हनोई ने सेंट पीटर्सबर्ग के साथ किस पर हस्ताक्षर किए?")
     assert not names_visible("पोलित ब्यूरो का संकल्प 57-NQ/TW किस विषय पर है?")
     cite = [Citation("a.txt", FIRST, 0, len(FIRST), "en")]
-    assert names_everything("What did Hanoi sign with St Petersburg?", cite)
-    assert not names_everything("What did Hanoi sign with Paris?", cite)
-    assert not names_everything("हनोई ने सेंट पीटर्सबर्ग के साथ किस पर हस्ताक्षर किए?", cite)
+    assert names_everything(make_query("What did Hanoi sign with St Petersburg?"), cite)
+    assert not names_everything(make_query("What did Hanoi sign with Paris?"), cite)
+    assert not names_everything(make_query("हनोई ने सेंट पीटर्सबर्ग के साथ किस पर हस्ताक्षर किए?", "hi"), cite)
 
 
 def test_a_tie_from_another_passage_is_cited_only_when_it_speaks_of_more_of_the_question():
@@ -104,12 +85,12 @@ def test_a_tie_from_another_passage_is_cited_only_when_it_speaks_of_more_of_the_
     first = "Through proactive international cooperation Hanoi opened access to advanced technology."
     same = "Recently many important international cooperation activities were carried out."
     more = "Hanoi also opened its doors to proactive investors."
-    assert not adds_content(question, _cites(first), _cites(same), "en")
+    assert not adds_content(make_query(question), _cites(first), _cites(same), "en")
     tie = _cand("b", [same], [0.1])
     assert _answer(question, [_cand("a", [first], [0.1]), tie]) == ["a"]
-    assert adds_content("Who opened the doors to investors?", _cites(first), _cites(more), "en")
+    assert adds_content(make_query("Who opened the doors to investors?"), _cites(first), _cites(more), "en")
     # no version in the question's language: nothing to compare, the tie rule stands
-    assert adds_content(question, _cites(first, "de"), _cites(same, "de"), "en")
+    assert adds_content(make_query(question), _cites(first, "de"), _cites(same, "de"), "en")
 
 
 def _cites(text: str, language: str = "en") -> list[Citation]:

@@ -2,14 +2,9 @@
 
 import numpy as np
 
-from rag.answer.grounding import (
-    Term,
-    fold,
-    found_verbatim,
-    masked_questions,
-    salient_terms,
-    term_support,
-)
+from rag.answer.grounding import term_support
+from rag.text.terms import Term, found_verbatim, masked_questions, salient_terms
+from rag.text.translit import fold
 
 
 def _texts(q):
@@ -63,16 +58,12 @@ def test_term_support_is_how_much_the_term_pulls_towards_the_evidence():
 
 
 def test_a_greek_name_is_found_in_latin_script_evidence_by_its_sound():
-    from rag.answer.grounding import Term, fold, found_verbatim
-
     evidence = fold("Der Plan zielt darauf ab, Hanoi bis 2030 zu einem Zentrum zu machen.")
     assert found_verbatim(Term("Ανόι", 0, 4), evidence)
     assert not found_verbatim(Term("Παρίσι", 0, 6), evidence)
 
 
 def test_vietnamese_common_nouns_are_not_names_but_runs_and_foreign_names_are():
-    from rag.answer.grounding import salient_terms
-
     def terms(q: str) -> list[str]:
         return sorted(t.text for t in salient_terms(q, "vi"))
 

@@ -3,39 +3,24 @@ words that the documents in the question's language never use."""
 
 import numpy as np
 
-from rag.answer.grounding import (
-    Term,
-    answer_kind,
-    content_words,
-    document_language,
-    foreign_words,
-    gives_kind,
-    too_foreign,
-    ungrounded_terms,
-    used_in,
-)
-from rag.retrieval.search import Candidate
+from rag.answer.grounding import ungrounded_terms
+from rag.answer.refusal import document_language, foreign_words, gives_kind, too_foreign
 from rag.text.function_words import is_function_word, norm
+from rag.text.terms import Term
+from rag.text.words import answer_kind, content_words, used_in
+
+from ..conftest import make_candidate, make_query
 
 
 def _cand(text, language="de", vec=None, members=()):
-    vec = np.asarray(vec if vec is not None else [1.0, 0.0, 0.0], np.float32)
-    c = Candidate(
-        chunk_id=f"x-{language}-c0-{len(text)}",
+    return make_candidate(
+        text,
         doc_id=f"{language}.txt",
         language=language,
-        start=0,
-        end=len(text),
-        text=text,
-        header="",
-        position=0,
-        sentences=[(0, len(text))],
-        cos=0.9,
+        vec=vec,
+        members=tuple(members),
+        chunk_id=f"x-{language}-c0-{len(text)}",
     )
-    c.sent_vecs = vec[None, :]
-    c.sent_scores = np.array([0.1], np.float32)
-    c.members = list(members)
-    return c
 
 
 def test_a_number_no_version_holds_is_ungrounded_even_when_the_embedding_test_passes():
@@ -90,12 +75,14 @@ def test_a_word_is_used_by_the_documents_in_another_form():
 
 def test_the_question_language_falls_back_to_the_documents_language_that_knows_its_words():
     vocabs = {"id": " komite rakyat hanoi siapa kota ", "de": " hanoi volkskomitee "}
-    assert document_language("Siapa Ketua Komite Rakyat Hanoi?", "ms", vocabs) == "id"  # Malay for Indonesian
-    assert document_language("Siapa Ketua Komite Rakyat Hanoi?", "id", vocabs) == "id"
     assert (
-        document_language("Who chairs Hanoi's People's Committee?", "en", vocabs) is None
+        document_language(make_query("Siapa Ketua Komite Rakyat Hanoi?", "ms"), vocabs) == "id"
+    )  # Malay for Indonesian
+    assert document_language(make_query("Siapa Ketua Komite Rakyat Hanoi?", "id"), vocabs) == "id"
+    assert (
+        document_language(make_query("Who chairs Hanoi's People's Committee?"), vocabs) is None
     )  # no English documents
-    assert document_language("Wer leitet das Volkskomitee?", "de", vocabs) == "de"
+    assert document_language(make_query("Wer leitet das Volkskomitee?", "de"), vocabs) == "de"
 
 
 def test_foreign_words_that_do_not_pull_towards_the_same_language_version_refuse_the_group():

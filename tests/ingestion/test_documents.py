@@ -2,8 +2,9 @@ from pathlib import Path
 
 import pytest
 
-from rag.ingestion.chunking import chunk_document, split_sentences
+from rag.ingestion.chunking import chunk_document
 from rag.ingestion.documents import DocumentError, detect_language, find_segments, is_junk_line, load_document
+from rag.text.sentences import split_sentences
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 

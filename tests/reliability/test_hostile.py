@@ -6,7 +6,7 @@ import pytest
 
 import rag
 from rag.settings import Settings
-from ui.render import answer_markdown, citation_panel
+from rag_ui.render import answer_markdown, citation_panel
 
 from ..fake_llm import FakeLLM, Step
 

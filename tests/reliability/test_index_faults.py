@@ -117,7 +117,7 @@ def test_a_second_writer_waits_then_is_refused_with_a_message(docs, hash_setting
         assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
         t0 = time.monotonic()
         with pytest.raises(IndexError_, match="another process is writing"):
-            rag.api._ingest.ingest(hash_settings, progress=False, lock_wait=1.0)
+            rag.api.pipeline.ingest(hash_settings, progress=False, lock_wait=1.0)
         assert 0.9 <= time.monotonic() - t0 < 5
     finally:
         holder.kill()

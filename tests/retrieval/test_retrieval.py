@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import rag
-from rag.retrieval.search import embed_question, search
+from rag.index.store import get_store
+from rag.retrieval.query import analyse
+from rag.retrieval.search import search
 from rag.settings import Settings
 
 QUESTION = "Zebra quartz harbour lantern?"
@@ -57,7 +59,7 @@ def _write(docs) -> None:
 
 
 def _found(settings: Settings) -> set[int]:
-    cands = search(embed_question(QUESTION, settings), settings)
+    cands = search(analyse(QUESTION, settings).vector, settings, get_store(settings))
     return {c.start for c in cands}
 
 
@@ -69,7 +71,7 @@ def test_the_chunk_of_a_near_sentence_joins_the_candidates_though_the_chunk_is_f
     rag.ingest(settings=narrow, progress=False)
     assert target not in _found(narrow)  # twelve closer chunks fill the eight places
     wide = narrow.model_copy(update={"sentence_candidates": 3})
-    cands = search(embed_question(QUESTION, wide), wide)
+    cands = search(analyse(QUESTION, wide).vector, wide, get_store(wide))
     assert target in {c.start for c in cands}
     # ... and, scored with its sentence, it leads: the sentence is the question's words exactly
     assert cands[0].start == target

@@ -8,7 +8,7 @@ import urllib.request
 
 import pytest
 
-from ui.render import answer_markdown, citation_panel, inert
+from rag_ui.render import answer_markdown, citation_panel, inert
 
 
 def test_model_output_is_rendered_inert():

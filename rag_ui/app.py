@@ -13,7 +13,7 @@ import rag
 from rag import api
 from rag.settings import Settings
 from rag.text.languages import language_name
-from ui.render import CSS, answer_markdown, citation_panel, document_view, inert
+from rag_ui.render import CSS, answer_markdown, citation_panel, document_view, inert
 
 logger = logging.getLogger(__name__)
 
@@ -221,7 +221,9 @@ def main(argv: list[str] | None = None) -> int:
     # no telemetry, no update check, before gradio is imported
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    parser = argparse.ArgumentParser(prog="python -m ui", description="Chat with the documents in a browser.")
+    parser = argparse.ArgumentParser(
+        prog="python -m rag_ui", description="Chat with the documents in a browser."
+    )
     parser.add_argument("--host", default=os.environ.get("RAG_UI_HOST", "127.0.0.1"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("RAG_UI_PORT", "7860")))
     args = parser.parse_args(argv)
