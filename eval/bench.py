@@ -48,7 +48,7 @@ def ingest_figures(index: Path) -> dict[str, Any]:
     from rag.index.embedders import get_embedder
     from rag.ingestion.chunking import chunk_document
     from rag.ingestion.documents import list_files, load_document
-    from rag.ingestion.pipeline import build_nodes
+    from rag.ingestion.pipeline import build_records
 
     settings = rag.get_settings(index_dir=index)
     embedder = get_embedder(settings.embed_model)
@@ -58,7 +58,7 @@ def ingest_figures(index: Path) -> dict[str, Any]:
     for doc_id, path in list_files(Path(settings.docs_dir)):
         doc = load_document(path, doc_id, settings.max_file_bytes)
         chars += doc.clean_chars
-        texts += build_nodes(
+        texts += build_records(
             doc, chunk_document(doc, settings.chunk_max_chars, settings.chunk_min_chars), settings
         )[1]
     t0 = time.perf_counter()
@@ -94,6 +94,7 @@ def query_figures(index: Path, n: int = 60) -> dict[str, Any]:
     from rag.retrieval.groups import group_translations
     from rag.retrieval.query import analyse
     from rag.retrieval.search import search
+    from rag.translations.sidecar import alignment as stored_alignment
 
     s = rag.get_settings(index_dir=index)
     store = get_store(s)
@@ -110,9 +111,9 @@ def query_figures(index: Path, n: int = 60) -> dict[str, Any]:
             t1 = time.perf_counter()
             cands = search(query.vector, s, store)
             t2 = time.perf_counter()
-            leaders = group_translations(cands, query.vector, store, store.alignment(), s)
-            grounded = ground(query, leaders, store.alignment(), s)
-            extractive_answer(query, grounded, store.alignment(), s)
+            leaders = group_translations(cands, query.vector, store, stored_alignment(store), s)
+            grounded = ground(query, leaders, stored_alignment(store), s)
+            extractive_answer(query, grounded, stored_alignment(store), s)
             t3 = time.perf_counter()
             for k, v in zip(parts, (t1 - t0, t2 - t1, t3 - t2, t3 - t0), strict=True):
                 parts[k].append(v * 1000)
@@ -238,7 +239,8 @@ def scale_figures(index: Path, sizes: list[int], old_layout: bool = True) -> lis
 
     import rag
     from rag.index.embedders import get_embedder
-    from rag.index.store import CHUNK, SENTENCE, get_store, record_location
+    from rag.index.records import CHUNK, SENTENCE, record_location
+    from rag.index.store import get_store
     from rag.retrieval import search as retrieval
 
     base = get_store(rag.get_settings(index_dir=index))

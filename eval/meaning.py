@@ -18,12 +18,13 @@ def main() -> int:
     from rag.llm import client as llm
     from rag.translations.groups import group_units
     from rag.translations.model import llm_meaning
+    from rag.translations.sidecar import alignment as stored_alignment
 
     settings = rag.get_settings()
     if not llm.configured(settings):
         raise SystemExit("set RAG_LLM_MODEL and OPENAI_BASE_URL (see the README)")
     rag.ingest(settings=settings.model_copy(update={"llm_compare": False}), progress=True)
-    alignment = get_store(settings).alignment()
+    alignment = stored_alignment(get_store(settings))
     found = 0
     for gid in tqdm(sorted(alignment.groups), desc="compare", unit="group"):
         units = {d: u for d, u in group_units(alignment, gid).items() if u}

@@ -227,6 +227,7 @@ def run(
 ) -> dict[str, Any]:
     import rag
     from rag.index.store import get_store
+    from rag.translations.sidecar import alignment as stored_alignment
 
     gold = json.loads(GOLD_ALIGNMENT.read_text(encoding="utf-8"))
     todo = cases()[::3] if quick else cases()
@@ -242,7 +243,7 @@ def run(
                     continue
                 (docs / d).write_text(t, encoding="utf-8")
             report = rag.ingest(settings=settings, progress=False)
-            return report, get_store(settings).alignment()
+            return report, stored_alignment(get_store(settings))
 
         # the seeds as they are: the alignment gold, and no flag
         for d in [*TRANSLATIONS, IV]:

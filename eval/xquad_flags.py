@@ -61,6 +61,7 @@ def run(
 def _run_in(where: Path, docs: dict[str, str], progress: bool) -> dict[str, Any]:
     import rag
     from rag.index.store import get_store
+    from rag.translations.sidecar import alignment as stored_alignment
 
     folder = where / "docs"
     folder.mkdir(parents=True, exist_ok=True)
@@ -72,7 +73,7 @@ def _run_in(where: Path, docs: dict[str, str], progress: bool) -> dict[str, Any]
             (folder / name).write_text(text, encoding="utf-8")
     settings = rag.get_settings(docs_dir=folder, index_dir=where / "index")
     rag.ingest(settings=settings, progress=progress)
-    return summarise(docs, get_store(settings).alignment())
+    return summarise(docs, stored_alignment(get_store(settings)))
 
 
 def summarise(docs: dict[str, str], alignment: Any) -> dict[str, Any]:

@@ -36,6 +36,7 @@ from rag.retrieval.search import search
 from rag.settings import Settings, get_settings
 from rag.translations.align import Alignment
 from rag.translations.refresh import refresh as refresh_translations
+from rag.translations.sidecar import alignment as stored_alignment
 from rag.types import (
     Answer,
     CitationsEvent,
@@ -125,7 +126,7 @@ def retrieve(question: str, k: int | None = None, settings: Settings | None = No
     ensure_index(s)
     store = get_store(s)
     query = analyse(text, s, doc_languages=_languages(store))
-    alignment = store.alignment()
+    alignment = stored_alignment(store)
     passages = [c.to_passage() for c in _groups(query, store, alignment, s)[: k or s.top_k]]
     return [
         replace(p, disagreements=tuple(passage_disagreements(p, alignment, query.answer_language)))
@@ -163,7 +164,7 @@ def _find(question: str, history: Any, settings: Settings) -> Found:
     ensure_index(settings)
     store = get_store(settings)
     query = analyse(text, settings, msgs, _standalone(text, msgs, settings), _languages(store))
-    alignment = store.alignment()
+    alignment = stored_alignment(store)
     grounded = ground(query, _groups(query, store, alignment, settings), alignment, settings)
     return Found(query, grounded, store.stats().sentence_mean, alignment)
 

@@ -112,7 +112,8 @@ class Settings(BaseSettings):
 
 # Bump when what is stored changes: ids, metadata keys, or what cleaning and chunking keep.
 # 5: alignment sidecar, Hindi comment counter dropped; 6: one collection per (kind, language), language in ids
-INDEX_SCHEMA_VERSION = 6
+# 7: records written straight to Chroma (no llama-index node JSON, ref_doc_id/document_id/_node_type keys)
+INDEX_SCHEMA_VERSION = 7
 
 
 def get_settings(**overrides: object) -> Settings:

@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from rag.index.embedders import get_embedder
-from rag.index.store import CHUNK, SENTENCE, Store, get_store, language_key
+from rag.index.records import CHUNK, SENTENCE, NewRecord, language_key, record_id
+from rag.index.store import Store, get_store
 from rag.ingestion.chunking import Chunk, chunk_document
 from rag.ingestion.documents import Document, DocumentError, list_files, load_document
 from rag.settings import Settings
@@ -31,16 +32,6 @@ Refresh = Callable[[Store, dict[str, dict[str, Any]], bool], tuple[int, list[lis
 
 class DocsFolderError(ValueError):
     """The docs folder is missing or holds nothing to index."""
-
-
-def record_id(doc: Document, kind: str, start: int, end: int) -> str:
-    """Stable id of a chunk or sentence: the same text at the same place gets the same id.
-
-    ``<owner>-<sha>-<language>-<c|s><start>-<end>``: the language and kind say which collection holds
-    the record (``store.record_location``), so a read by id needs no lookup.
-    """
-    owner = hashlib.sha1(doc.doc_id.encode()).hexdigest()[:10]
-    return f"{owner}-{doc.sha256[:10]}-{language_key(doc.language)}-{kind[0]}{start}-{end}"
 
 
 def context_header(doc: Document, max_chars: int) -> str:
@@ -59,15 +50,14 @@ def context_header(doc: Document, max_chars: int) -> str:
     return cut
 
 
-def build_nodes(doc: Document, chunks: list[Chunk], settings: Settings) -> tuple[list[Any], list[str]]:
-    """TextNodes (without embeddings yet) and the texts to embed for them, in the same order."""
-    from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
-
+def build_records(
+    doc: Document, chunks: list[Chunk], settings: Settings
+) -> tuple[list[NewRecord], list[str]]:
+    """The records to write (without vectors yet) and the texts to embed for them, in the same order."""
     # a one-chunk document needs no header: its subject is in the chunk, and adding it to every
     # sentence blurred them (XQuAD paragraphs)
     header = context_header(doc, settings.header_max_chars) if len(chunks) > 1 else ""
-    source = {NodeRelationship.SOURCE: RelatedNodeInfo(node_id=doc.doc_id)}
-    nodes: list[Any] = []
+    records: list[NewRecord] = []
     texts: list[str] = []
     base = {
         "doc_id": doc.doc_id,
@@ -76,14 +66,12 @@ def build_nodes(doc: Document, chunks: list[Chunk], settings: Settings) -> tuple
         "doc_chunks": len(chunks),
     }
     for ci, chunk in enumerate(chunks):
-        chunk_id = record_id(doc, CHUNK, chunk.start, chunk.end)
+        chunk_id = record_id(doc.doc_id, doc.sha256, doc.language, CHUNK, chunk.start, chunk.end)
         sentences = [(sp.start, sp.end) for sp in chunk.sentences]
-        nodes.append(
-            TextNode(
-                id_=chunk_id,
+        records.append(
+            NewRecord(
+                id=chunk_id,
                 text=doc.text[chunk.start : chunk.end],
-                start_char_idx=chunk.start,
-                end_char_idx=chunk.end,
                 metadata={
                     **base,
                     "kind": CHUNK,
@@ -93,20 +81,16 @@ def build_nodes(doc: Document, chunks: list[Chunk], settings: Settings) -> tuple
                     "header": header,
                     "sentences": json.dumps(sentences),
                 },
-                relationships=source,
             )
         )
         body = " ".join(doc.text[s:e] for s, e in sentences)
         texts.append(body if chunk.start == doc.segments[0][0] or not header else f"{header}\n{body}")
         for s, e in sentences:
-            nodes.append(
-                TextNode(
-                    id_=record_id(doc, SENTENCE, s, e),
+            records.append(
+                NewRecord(
+                    id=record_id(doc.doc_id, doc.sha256, doc.language, SENTENCE, s, e),
                     text=doc.text[s:e],
-                    start_char_idx=s,
-                    end_char_idx=e,
                     metadata={**base, "kind": SENTENCE, "start": s, "end": e, "chunk": chunk_id},
-                    relationships=source,
                 )
             )
             # the header goes into the sentence's vector too: "the city signed with St Petersburg"
@@ -115,8 +99,8 @@ def build_nodes(doc: Document, chunks: list[Chunk], settings: Settings) -> tuple
             texts.append(doc.text[s:e] if is_header or not header else f"{header}\n{doc.text[s:e]}")
     # sentences first, chunks last: writes go in order, so a document whose chunks are all stored
     # has all its sentences too (an ingest killed half-way is found and redone, see Store.documents)
-    order = sorted(range(len(nodes)), key=lambda n: nodes[n].metadata["kind"] == CHUNK)
-    return [nodes[n] for n in order], [texts[n] for n in order]
+    order = sorted(range(len(records)), key=lambda n: records[n].metadata["kind"] == CHUNK)
+    return [records[n] for n in order], [texts[n] for n in order]
 
 
 def scan_folder(settings: Settings) -> tuple[dict[str, Path], Path]:
@@ -208,15 +192,14 @@ def _write_changes(
             continue
         bar.set_postfix_str(doc_id[-30:])
         chunks = chunk_document(doc, settings.chunk_max_chars, settings.chunk_min_chars)
-        nodes, texts = build_nodes(doc, chunks, settings)
+        records, texts = build_records(doc, chunks, settings)
         vectors = embedder.embed_passages(texts)
-        for node, vec in zip(nodes, vectors, strict=True):
-            node.embedding = vec.tolist()
+        records = [r.with_vector(v) for r, v in zip(records, vectors, strict=True)]
         if old and old["sha256"] == doc.sha256:
             store.delete_document(doc_id)  # a half-written copy of this very version: nothing to keep
         # the new version goes in before the old one goes out: a write that fails (disk full) leaves
         # the previous version answering
-        store.add(nodes)
+        store.add(records)
         if old:
             store.delete_document(doc_id, keep_sha=doc.sha256)
             report.updated.append(doc_id)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from rag.index.records import sentence_id
 from rag.index.store import Record
 from rag.types import Passage
 
@@ -55,11 +56,6 @@ class Candidate:
             group=self.group,
             translations=tuple(m.to_passage() for m in self.members),
         )
-
-
-def sentence_id(chunk_id: str, start: int, end: int) -> str:
-    """The id of a chunk's sentence (see ``ingestion.pipeline.record_id``): same owner, version, language."""
-    return f"{chunk_id.rsplit('-', 2)[0]}-s{start}-{end}"
 
 
 def from_record(chunk_id: str, lang: str, rec: Record, cos: float, score: float) -> Candidate:

@@ -13,7 +13,7 @@ with ``MATCH_COST`` 0.15 and a merge allowed only where it matches better than e
 alone, precision and recall 1.0 on every pair for merge penalties 0.0-0.2 (0.1 is used); aligned
 pairs score 0.52-0.61 on average, the interview against the article 0.22-0.29.
 
-The result is kept in a JSON sidecar beside the collection (groups.py: the Alignment), per document
+The result is kept in a JSON sidecar beside the collection (groups.py, sidecar.py), per document
 pair and keyed by both documents' hashes: re-ingesting one changed translation re-aligns only the
 pairs it is part of. Queries only look things up in it.
 """
@@ -21,9 +21,10 @@ pairs it is part of. Queries only look things up in it.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
 
 import numpy as np
+
+from rag.index.records import DocSentences
 
 # the sidecar model, re-exported: modules that read the alignment import it from here
 from rag.translations.groups import Alignment as Alignment
@@ -48,19 +49,6 @@ MIN_MEAN_SIMILARITY = 0.4
 MAX_LENGTH_RATIO = 2.0
 # each document is compared with at most this many others, the closest by document vector
 MAX_PARTNERS = 8
-
-
-@dataclass
-class DocSentences:
-    """A document's sentences as the index holds them."""
-
-    doc_id: str
-    sha: str
-    language: str
-    spans: list[tuple[int, int]]
-    chunks: list[str]  # the chunk id each sentence belongs to
-    vecs: np.ndarray
-    texts: list[str] = field(default_factory=list)
 
 
 def _unit(v: np.ndarray) -> np.ndarray:

@@ -2,7 +2,7 @@
 versions of each group differ on. Typed, read and written as one JSON file beside the collection.
 
 Built at ingest (align.py finds the pairs, compare.py and model.py the differences, refresh.py puts
-them together); a query only looks things up in it.
+them together), read and saved beside the index by sidecar.py; a query only looks things up in it.
 
 On disk (``ALIGN_VERSION`` 2): ``documents`` (doc_id -> sha, language, spans, chunks, texts),
 ``pairs``, ``findings`` (group id -> differences), ``findings_version``, ``llm_model`` and
@@ -15,14 +15,8 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-import json
-import logging
-import os
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
-
-logger = logging.getLogger(__name__)
 
 ALIGN_VERSION = 2
 # the version that kept the findings in an untyped "extra" object: still read
@@ -141,23 +135,6 @@ class Alignment:
             llm_model=found.get("llm_model"),
             llm_cache=_findings(found.get("llm_cache") or {}),
         )
-
-    def save(self, path: Path) -> None:
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(self.to_json(), ensure_ascii=False))
-        os.replace(tmp, path)  # readers see the old or the new file, never half of one
-
-    @classmethod
-    def load(cls, path: Path) -> Alignment:
-        try:
-            return cls.from_json(json.loads(path.read_text(encoding="utf-8")))
-        except FileNotFoundError:
-            return cls({}, {})
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            logger.warning(
-                "alignment %s unreadable (%s): translations are not grouped until ingest", path, exc
-            )
-            return cls({}, {})
 
     # -- groups -----------------------------------------------------------------------------
     def _build_groups(self) -> None:

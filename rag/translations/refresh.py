@@ -17,6 +17,8 @@ from rag.translations import align
 from rag.translations.compare import FINDINGS_VERSION, find_differences
 from rag.translations.groups import pairs_of
 from rag.translations.model import Chat, llm_findings
+from rag.translations.sidecar import alignment as stored_alignment
+from rag.translations.sidecar import save_alignment
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +39,7 @@ def refresh(
     Nothing is redone when no document changed and the findings were made by these comparisons and
     this model. Returns the number of pairs aligned anew and the pairs found to be translations.
     """
-    previous = store.alignment()
+    previous = stored_alignment(store)
     current = {d: v["sha256"] for d, v in docs.items()}
     aligned = {d: info.get("sha") for d, info in previous.sentences.items()}
     compared = chat is None or previous.llm_model == model
@@ -55,7 +57,7 @@ def refresh(
         for gid, found in llm_findings(alignment, chat, model, unavailable).items():
             findings.setdefault(gid, []).extend(found)
     alignment.differences = findings
-    store.save_alignment(alignment)
+    save_alignment(store, alignment)
     pairs = pairs_of(alignment)
     logger.info(
         "aligned %d document pairs anew in %.2fs; %d pairs are translations",

@@ -12,7 +12,8 @@ import pytest
 
 import rag
 from rag.index.embedders import get_embedder
-from rag.index.store import CHUNK, SENTENCE, Store, get_store, record_location, reset_stores
+from rag.index.records import CHUNK, SENTENCE, record_location
+from rag.index.store import Store, get_store, reset_stores
 
 ROOT = Path(__file__).resolve().parents[2]
 

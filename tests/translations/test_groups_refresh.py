@@ -11,11 +11,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from rag.index.store import get_store
 from rag.ingestion import pipeline
 from rag.translations import facts, model, notes
 from rag.translations.groups import ALIGN_VERSION, Alignment, Finding, Link, PairAlignment
 from rag.translations.refresh import refresh
+from rag.translations.sidecar import alignment as stored_alignment
 
 ROOT = Path(__file__).resolve().parents[2]
 TEXT = "Hanoi unterzeichnete am 6. März 2025 ein Abkommen.\nEs umfasst Handel und Wissenschaft.\n"
@@ -36,22 +39,21 @@ def _alignment() -> Alignment:
     return Alignment({("a.txt", "b.txt"): pair}, sentences)
 
 
-def test_findings_are_typed_and_survive_the_sidecar(tmp_path):
+def test_findings_are_typed_and_survive_the_sidecar():
     al = _alignment()
     (gid,) = al.groups
     al.differences = {gid: [Finding("meaning", {"a.txt": "Nordchinas", "b.txt": ""}, about="CN")]}
     al.findings_version, al.llm_model = 5, "m"
     al.llm_cache = {"k": [Finding("meaning", {"a.txt": "x", "b.txt": "y"})]}
-    al.save(tmp_path / "align.json")
-    data = json.loads((tmp_path / "align.json").read_text(encoding="utf-8"))
+    data = json.loads(json.dumps(al.to_json(), ensure_ascii=False))
     assert data["version"] == ALIGN_VERSION and "extra" not in data
-    back = Alignment.load(tmp_path / "align.json")
+    back = Alignment.from_json(data)
     assert back.findings(gid) == [Finding("meaning", {"a.txt": "Nordchinas", "b.txt": ""}, "CN")]
     assert (back.findings_version, back.llm_model, back.llm_cache) == (5, "m", al.llm_cache)
     assert back.groups == al.groups
 
 
-def test_a_sidecar_of_the_extra_layout_is_read_as_it_stands(tmp_path):
+def test_a_sidecar_of_the_extra_layout_is_read_as_it_stands():
     al = _alignment()
     (gid,) = al.groups
     data = al.to_json()
@@ -59,12 +61,11 @@ def test_a_sidecar_of_the_extra_layout_is_read_as_it_stands(tmp_path):
         data.pop(key)
     found = {gid: [{"kind": "date", "values": {"a.txt": "6. März", "b.txt": "7 Maret"}}]}
     data |= {"version": 1, "extra": {"findings": found, "findings_version": 5, "llm_cache": {}}}
-    (tmp_path / "align.json").write_text(json.dumps(data), encoding="utf-8")
-    old = Alignment.load(tmp_path / "align.json")
+    old = Alignment.from_json(json.loads(json.dumps(data)))
     assert old.findings(gid) == [Finding("date", {"a.txt": "6. März", "b.txt": "7 Maret"})]
     assert old.findings_version == 5 and old.llm_model is None and old.pairs
-    (tmp_path / "align.json").write_text(json.dumps({**data, "version": 99}), encoding="utf-8")
-    assert not Alignment.load(tmp_path / "align.json").pairs  # another version: as if absent
+    with pytest.raises(ValueError):  # another version: the sidecar reader treats it as absent
+        Alignment.from_json({**data, "version": 99})
 
 
 def test_a_groups_versions_come_in_the_order_of_their_ids_in_every_process():
@@ -108,7 +109,7 @@ def test_ingest_without_the_hook_aligns_nothing_and_with_it_stores_the_model_fin
     hook = functools.partial(refresh, chat=chat, model="scripted", unavailable=(RuntimeError,))
     report = pipeline.ingest(hash_settings, progress=False, refresh=hook)
     assert report.translations == [["a.txt", "b.txt"]] and report.realigned_pairs == 1
-    al = get_store(hash_settings).alignment()
+    al = stored_alignment(get_store(hash_settings))
     assert al.llm_model == "scripted" and len(asked) == len(al.groups) == 2
     flagged = [f for fs in al.differences.values() for f in fs]
     assert flagged == [Finding("meaning", {"a.txt": "Handel", "b.txt": "Wissenschaft"})]
@@ -126,7 +127,7 @@ def test_a_model_that_cannot_be_reached_ends_the_comparison_and_the_offline_find
 
     hook = functools.partial(refresh, chat=down, model="m", unavailable=(RuntimeError,))
     report = pipeline.ingest(hash_settings, progress=False, refresh=hook)
-    al = get_store(hash_settings).alignment()
+    al = stored_alignment(get_store(hash_settings))
     assert report.translations == [["a.txt", "b.txt"]] and al.findings_version is not None
     assert al.llm_cache == {} and al.differences == {}
 

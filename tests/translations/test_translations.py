@@ -10,15 +10,17 @@ import pytest
 
 import rag
 from eval.perturb import DE, EL, HI, ID, IV
+from rag.index.records import DocSentences
 from rag.index.store import get_store
 from rag.settings import PROJECT_DIR
 from rag.translations import align, compare, compass, facts, model, notes, places
 from rag.translations.groups import Finding
+from rag.translations.sidecar import alignment as stored_alignment
 
 
-def _doc(doc_id: str, vecs: np.ndarray) -> align.DocSentences:
+def _doc(doc_id: str, vecs: np.ndarray) -> DocSentences:
     n = len(vecs)
-    return align.DocSentences(doc_id, "sha-" + doc_id, "xx", [(i, i + 1) for i in range(n)], ["c"] * n, vecs)
+    return DocSentences(doc_id, "sha-" + doc_id, "xx", [(i, i + 1) for i in range(n)], ["c"] * n, vecs)
 
 
 def _random_sentences(n: int, seed: int) -> np.ndarray:
@@ -210,7 +212,7 @@ def test_model_claimed_differences_need_verbatim_quotes_on_both_sides():
 
 # -- the seeds, real embedder -----------------------------------------------------------------------
 def test_the_four_translations_align_and_the_interview_with_nothing(seed_settings):
-    alignment = get_store(seed_settings).alignment()
+    alignment = stored_alignment(get_store(seed_settings))
     assert align.pairs_of(alignment) == [
         (a, b) for n, a in enumerate([DE, ID, EL, HI]) for b in [DE, ID, EL, HI][n + 1 :]
     ]
@@ -221,7 +223,7 @@ def test_the_four_translations_align_and_the_interview_with_nothing(seed_setting
 
 
 def test_the_only_flags_on_the_clean_seeds_are_the_german_north_china(seed_settings):
-    findings = get_store(seed_settings).alignment().differences
+    findings = stored_alignment(get_store(seed_settings)).differences
     flags = [f for found in findings.values() for f in found]
     assert [f.kind for f in flags] == ["meaning", "meaning"]  # the two sentences that say it
     for f in flags:
