@@ -248,11 +248,18 @@ def documents(settings: Settings | None = None) -> list[DocumentInfo]:
 
 
 def document_text(doc_id: str, settings: Settings | None = None) -> str:
-    """The text of an indexed document as read (citations are offsets into it).
+    """The text of record of an indexed document (citations are offsets into it).
 
-    Only files inside the docs folder are read: an id that leads elsewhere is a ValueError.
+    For a PDF, DOCX or HTML file that is the text its reader made (kept beside the index,
+    ``rag.index.texts``); for a .txt/.md file, the file as read. Without a kept text, only files
+    inside the docs folder are read: an id that leads elsewhere is a ValueError.
     """
+    from rag.index import texts
+
     s = _settings(settings)
+    record = texts.load(s, doc_id)
+    if record is not None:
+        return record.text
     root = Path(s.docs_dir).resolve()
     path = (root / doc_id).resolve()
     if not path.is_relative_to(root) or not path.is_file():

@@ -26,9 +26,22 @@ def _print_answer(answer: Any) -> None:
             n += 1
             print(f"[{n}]", "translations of one sentence:" if c.group else "")
         last_group = c.group
-        print(f"    {c.doc_id} ({c.language}) {c.start}-{c.end}: {c.quote}")
+        where = f" {c.locator}" if getattr(c, "locator", None) else ""
+        print(f"    {c.doc_id}{where} ({c.language}) {c.start}-{c.end}: {c.quote}")
     for d in answer.disagreements:  # the note is in the text; here is what each version says
         print(f"  ! {d.kind} ({d.group}): " + "; ".join(f"{doc} {v!r}" for doc, v in d.values.items()))
+
+
+def _print_files(report: Any) -> None:
+    """One line per file of the folder: what read it, pages, characters, OCR; or why it was skipped."""
+    for f in report.files:
+        if f["status"] == "skipped":
+            print(f"  skipped    {f['doc_id']}: {f.get('reason', '')}", file=sys.stderr)
+            continue
+        pages = f" {f['pages']} pages," if f.get("pages") else ""
+        ocr = "yes" if f.get("ocr") else "no"
+        line = f"{f['reader']},{pages} {f.get('chars', 0):,} chars, OCR {ocr}"
+        print(f"  {f['status']:<10} {f['doc_id']}: {line}", file=sys.stderr)
 
 
 def _print_passages(passages: list[Any]) -> None:
@@ -106,6 +119,7 @@ def main(argv: list[str] | None = None) -> int:
         settings = _settings(args)
         if args.cmd == "ingest":
             report = api.ingest(settings)
+            _print_files(report)
             print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
         elif args.cmd == "ask":
             api.validate_question(args.question, settings)

@@ -68,6 +68,16 @@ class Settings(BaseSettings):
     answer_language: str | None = None
     max_question_chars: int = 2000
     max_file_bytes: int = 20_000_000
+    # document readers (rag.ingestion.readers): a parser that takes longer on one file is stopped, and its
+    # address space is capped (PDF); all the parts of a DOCX together may unpack to this much
+    reader_seconds: float = 120.0
+    reader_memory_mb: int = 2048
+    max_unpacked_bytes: int = 200_000_000
+    # the web UI's login, "user:password": required when it binds anything but the loopback (uploads and
+    # re-index are writes)
+    ui_auth: SecretStr | None = None
+    # Tesseract languages for scanned PDFs ("deu+ell"); None = every language installed
+    ocr_langs: str | None = None
 
     # optional chat model (OpenAI-compatible); unset = extractive answers
     llm_model: str | None = None

@@ -16,6 +16,10 @@ class Citation:
     end: int
     language: str
     group: str | None = None
+    # where the quote starts: the 1-based page of a PDF, and a label ("p. 2", "p. 1 (OCR)",
+    # "Background > Funding" for a heading path)
+    page: int | None = None
+    locator: str | None = None
 
 
 @dataclass(frozen=True)
@@ -87,6 +91,9 @@ class IngestReport:
     # translations (align.py): document pairs aligned anew in this run, and all pairs found to be versions
     realigned_pairs: int = 0
     translations: list[list[str]] = field(default_factory=list)
+    # every file of the folder: {"doc_id", "status" (added/updated/unchanged/skipped), "reader", "pages",
+    # "chars" (of the text of record), "ocr", "reason" (when skipped)}
+    files: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

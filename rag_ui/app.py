@@ -11,6 +11,7 @@ from typing import Any
 
 import rag
 from rag import api
+from rag.ingestion.readers import SUFFIXES as READABLE
 from rag.settings import Settings
 from rag.text.languages import language_name
 from rag_ui.render import CSS, answer_markdown, citation_panel, document_view, inert
@@ -132,7 +133,11 @@ def build(base: Settings) -> Any:
                 value=lambda: documents_table(base),
                 interactive=False,
             )
-            upload = gr.File(label="Add .txt or .md files", file_count="multiple", file_types=[".txt", ".md"])
+            upload = gr.File(
+                label="Add documents (.txt, .md, .pdf, .docx, .html)",
+                file_count="multiple",
+                file_types=list(READABLE),
+            )
             with gr.Row():
                 add_btn = gr.Button("Add and index")
                 reindex_btn = gr.Button("Re-index the folder")
@@ -197,14 +202,35 @@ def build(base: Settings) -> Any:
     return demo
 
 
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def login_for(base: Settings, host: str) -> tuple[str, str] | None:
+    """The login the UI requires: none on the loopback; off it, RAG_UI_AUTH ("user:password") or a refusal."""
+    if host in LOOPBACK:
+        return None
+    secret = base.ui_auth.get_secret_value() if base.ui_auth else ""
+    user, _, password = secret.partition(":")
+    if not user or not password:
+        raise ValueError(
+            f"the UI binds {host}, not only this machine: uploads and re-index are writes, so it needs a "
+            "login; set RAG_UI_AUTH=user:password (or bind 127.0.0.1)"
+        )
+    return user, password
+
+
 def launch(base: Settings, host: str, port: int, prevent_thread_lock: bool = False) -> Any:
     import gradio as gr
 
+    auth = login_for(base, host)
+    if auth:
+        logger.warning("the UI binds %s: a login is required (user %r, from RAG_UI_AUTH)", host, auth[0])
     api.ensure_index(base, progress=True)
     demo = build(base)
     demo.launch(
         server_name=host,
         server_port=port,
+        auth=auth,
         prevent_thread_lock=prevent_thread_lock,
         theme=gr.themes.Default(font=["system-ui", "sans-serif"], font_mono=["monospace"]),  # no web fonts
         css=CSS,

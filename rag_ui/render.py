@@ -75,8 +75,10 @@ def citation_panel(answer: Any, doc_text: Callable[[str], str]) -> str:
                 para = highlighted(text, c.start, c.end, lo, hi)
             except (OSError, ValueError):
                 para = "<mark>" + html.escape(c.quote) + "</mark>"
+            where = getattr(c, "locator", None)
+            where_html = f'<span class="page">{html.escape(where)}</span> ' if where else ""
             cols.append(
-                f'<div class="cite-col"><div class="cite-doc">{html.escape(c.doc_id)} '
+                f'<div class="cite-col"><div class="cite-doc">{html.escape(c.doc_id)} {where_html}'
                 f'<span class="lang">{html.escape(c.language)}</span> '
                 f'<span class="span">{c.start}-{c.end}</span></div>'
                 f'<div class="cite-para">{para}</div></div>'

@@ -25,7 +25,19 @@ def make_citation(c: Candidate, start: int, end: int, group: str | None) -> Cita
     quote = c.text[start - c.start : end - c.start]
     if not quote.strip():
         raise CitationError(f"empty quote at {start}-{end} of {c.doc_id}")
-    return Citation(doc_id=c.doc_id, quote=quote, start=start, end=end, language=c.language, group=group)
+    # the page and heading path where the quote starts (a PDF's, a DOCX's; none for plain text)
+    at = [loc for loc in c.locators if loc[0] <= start]
+    page, label = (at[-1][1] or None, at[-1][2] or None) if at else (None, None)
+    return Citation(
+        doc_id=c.doc_id,
+        quote=quote,
+        start=start,
+        end=end,
+        language=c.language,
+        group=group,
+        page=page,
+        locator=label,
+    )
 
 
 def translated_citations(

@@ -1,6 +1,7 @@
 """Read documents from the docs folder and find their clean text.
 
-A document keeps its text exactly as read (UTF-8 decoded, newlines kept), because citations are
+A document keeps its text of record (``readers``: a .txt or .md file exactly as read, UTF-8 decoded,
+newlines kept; the extracted paragraphs of a PDF, DOCX or HTML file), because citations are
 offsets into it. Cleaning does not rewrite that text: it finds the *segments* (trimmed lines) that
 are real prose, and leaves out layout junk such as image stubs, comment counters and source lines.
 """
@@ -13,6 +14,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from rag.ingestion.readers import Limits, Locator, ReaderError, reader_for
+from rag.ingestion.readers import decode as decode
 
 # language detection lives in rag/text/langid.py; re-exported here for the modules that import it from here
 from rag.text.langid import detect_language
@@ -36,8 +40,8 @@ _LEAD = re.compile(r"^[\s\-–—•*>#|]+")
 _TRAIL = re.compile(r"[\s|]+$")
 
 
-class DocumentError(ValueError):
-    """A file that cannot be indexed (empty, binary, not UTF-8, too large)."""
+# A file that cannot be indexed (empty, binary, not UTF-8, too large, broken, no reader)
+DocumentError = ReaderError
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,12 @@ class Document:
     segments: tuple[tuple[int, int], ...] = field(default=())
     # which segments follow junk that was left out (they must not be merged across it)
     after_junk: frozenset[int] = field(default=frozenset())
+    # who made the text of record, and where its parts came from (pages, headings)
+    reader: str = "text"
+    reader_version: int = 1
+    locators: tuple[Locator, ...] = ()
+    pages: int | None = None
+    ocr: bool = False
 
     @property
     def clean_chars(self) -> int:
@@ -95,28 +105,22 @@ def find_segments(text: str) -> tuple[list[tuple[int, int]], set[int]]:
     return segments, after_junk
 
 
-def decode(data: bytes, name: str) -> str:
-    if not data.strip():
-        raise DocumentError(f"{name}: the file is empty")
-    if b"\x00" in data[:8192]:
-        raise DocumentError(f"{name}: looks binary (NUL bytes); only UTF-8 .txt/.md text is indexed")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise DocumentError(
-            f"{name}: not valid UTF-8 (byte {exc.start}); re-save it as UTF-8 to index it"
-        ) from exc
-
-
-def load_document(path: Path, doc_id: str, max_bytes: int) -> Document:
+def load_document(path: Path, doc_id: str, max_bytes: int, limits: Limits | None = None) -> Document:
     """Read and clean one file. Raises DocumentError with a message naming the file."""
+    reader = reader_for(path)
+    if reader is None:
+        raise DocumentError(f"{doc_id}: no reader for {path.suffix or 'files without a suffix'}")
+    missing = reader.unavailable()
+    if missing:
+        raise DocumentError(f"{doc_id}: {missing}")
     size = path.stat().st_size
     if size > max_bytes:
         raise DocumentError(
             f"{doc_id}: {size:,} bytes is over the limit of {max_bytes:,} (RAG_MAX_FILE_BYTES)"
         )
     data = path.read_bytes()
-    text = decode(data, doc_id)
+    reading = reader.read(data, doc_id, limits or Limits(max_bytes=max_bytes))
+    text = reading.text
     segments, after_junk = find_segments(text)
     if not segments:
         raise DocumentError(f"{doc_id}: no prose found (only layout junk or blank lines)")
@@ -129,13 +133,26 @@ def load_document(path: Path, doc_id: str, max_bytes: int) -> Document:
         language=detect_language(prose),
         segments=tuple(segments),
         after_junk=frozenset(after_junk),
+        reader=reader.name,
+        reader_version=reader.version,
+        locators=reading.locators,
+        pages=reading.pages,
+        ocr=reading.ocr,
     )
 
 
 def list_files(docs_dir: Path) -> Iterator[tuple[str, Path]]:
-    """(doc_id, path) of every supported file; the id is the path relative to the folder."""
+    """(doc_id, path) of every .txt/.md file (what the evaluation's baselines read as text)."""
+    for doc_id, path in list_folder(docs_dir):
+        if path.suffix.lower() in SUPPORTED_SUFFIXES:
+            yield doc_id, path
+
+
+def list_folder(docs_dir: Path) -> Iterator[tuple[str, Path]]:
+    """(doc_id, path) of every file not hidden, whatever its suffix (``load_document`` says whether it
+    can be read, and ingest reports each one it cannot); the id is the path relative to the folder."""
     for path in sorted(docs_dir.rglob("*")):
-        if path.suffix.lower() not in SUPPORTED_SUFFIXES or not path.is_file():
+        if not path.is_file():
             continue
         if path.is_symlink() and not path.resolve().is_relative_to(docs_dir.resolve()):
             logger.warning("%s: symlink to outside the docs folder, not followed", path.name)

@@ -14,15 +14,28 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from rag.index import texts
 from rag.index.embedders import get_embedder
 from rag.index.records import CHUNK, SENTENCE, NewRecord, language_key, record_id
 from rag.index.store import Store, get_store
 from rag.ingestion.chunking import Chunk, chunk_document
-from rag.ingestion.documents import Document, DocumentError, list_files, load_document
+from rag.ingestion.documents import Document, DocumentError, list_folder, load_document
+from rag.ingestion.sources import (
+    chunk_locators,
+    file_entry,
+    reader_limits,
+    skipped_entry,
+    start_locator,
+    still_indexed,
+    text_record,
+)
 from rag.settings import Settings
 from rag.types import IngestReport
 
 logger = logging.getLogger(__name__)
+
+# readers whose text of record is the file as read, whatever their version
+VERBATIM_READERS = ("text", "markdown")
 
 
 # run inside the writer lock after the writes, with the store, the indexed documents and whether any
@@ -68,6 +81,7 @@ def build_records(
     for ci, chunk in enumerate(chunks):
         chunk_id = record_id(doc.doc_id, doc.sha256, doc.language, CHUNK, chunk.start, chunk.end)
         sentences = [(sp.start, sp.end) for sp in chunk.sentences]
+        where = chunk_locators(doc, chunk.start, chunk.end)
         records.append(
             NewRecord(
                 id=chunk_id,
@@ -80,6 +94,7 @@ def build_records(
                     "position": ci,
                     "header": header,
                     "sentences": json.dumps(sentences),
+                    **where,
                 },
             )
         )
@@ -90,7 +105,14 @@ def build_records(
                 NewRecord(
                     id=record_id(doc.doc_id, doc.sha256, doc.language, SENTENCE, s, e),
                     text=doc.text[s:e],
-                    metadata={**base, "kind": SENTENCE, "start": s, "end": e, "chunk": chunk_id},
+                    metadata={
+                        **base,
+                        "kind": SENTENCE,
+                        "start": s,
+                        "end": e,
+                        "chunk": chunk_id,
+                        **start_locator(doc, s),
+                    },
                 )
             )
             # the header goes into the sentence's vector too: "the city signed with St Petersburg"
@@ -110,10 +132,11 @@ def scan_folder(settings: Settings) -> tuple[dict[str, Path], Path]:
             f"docs folder {docs_dir} does not exist: create it and put .txt/.md files in it, "
             "or point RAG_DOCS_DIR at your documents"
         )
-    files = dict(list_files(docs_dir))
+    files = dict(list_folder(docs_dir))
     if not files:
         raise DocsFolderError(
-            f"docs folder {docs_dir} has no .txt or .md files: add some, or point RAG_DOCS_DIR elsewhere"
+            f"docs folder {docs_dir} has no files: add .txt, .md, .pdf, .docx or .html files, "
+            "or point RAG_DOCS_DIR elsewhere"
         )
     return files, docs_dir
 
@@ -135,6 +158,7 @@ def ingest(
             store.delete_document(doc_id)
             report.removed.append(doc_id)
             changed = True
+        texts.forget(settings, report.removed)
         now = store.documents()
         key = documents_key(now)
         # also after an ingest that was killed before it saved them: the stats name the documents they cover
@@ -179,24 +203,38 @@ def _write_changes(
     from tqdm import tqdm  # here, not at the top: a process that only answers never needs it
 
     bar = tqdm(sorted(files.items()), desc="ingest", unit="doc", disable=not progress)
+    limits = reader_limits(settings)
     for doc_id, path in bar:
+        bar.set_postfix_str(doc_id[-30:])
+        old = indexed.get(doc_id)
+        if old and old["complete"] and still_indexed(doc_id, path, old["sha256"], settings):
+            report.unchanged.append(doc_id)
+            report.files.append(file_entry(doc_id, "unchanged", texts.load(settings, doc_id)))
+            continue
         try:
-            doc = load_document(path, doc_id, settings.max_file_bytes)
+            doc = load_document(path, doc_id, settings.max_file_bytes, limits)
         except (DocumentError, OSError) as exc:
             logger.warning("skipped %s", exc)
             report.skipped[doc_id] = str(exc)
+            report.files.append(skipped_entry(doc_id, path, str(exc)))
             continue
-        old = indexed.get(doc_id)
-        if old and old["sha256"] == doc.sha256 and old["complete"]:
+        record = text_record(doc)
+        text_key = texts.key(doc.sha256, doc.reader, doc.reader_version)
+        if old and old["sha256"] == doc.sha256 and old["complete"] and doc.reader in VERBATIM_READERS:
+            # the same bytes of a text file (its text of record is the file): only the kept text was missing,
+            # e.g. an index made before texts were kept; another reader's new version may move offsets
+            texts.save(settings, doc_id, text_key, record)
             report.unchanged.append(doc_id)
+            report.files.append(file_entry(doc_id, "unchanged", record))
             continue
-        bar.set_postfix_str(doc_id[-30:])
         chunks = chunk_document(doc, settings.chunk_max_chars, settings.chunk_min_chars)
-        records, texts = build_records(doc, chunks, settings)
-        vectors = embedder.embed_passages(texts)
+        records, vec_texts = build_records(doc, chunks, settings)
+        vectors = embedder.embed_passages(vec_texts)
         records = [r.with_vector(v) for r, v in zip(records, vectors, strict=True)]
         if old and old["sha256"] == doc.sha256:
             store.delete_document(doc_id)  # a half-written copy of this very version: nothing to keep
+        # the text of record first: a record in the index always has its text to be cited from
+        texts.save(settings, doc_id, text_key, record)
         # the new version goes in before the old one goes out: a write that fails (disk full) leaves
         # the previous version answering
         store.add(records)
@@ -205,6 +243,7 @@ def _write_changes(
             report.updated.append(doc_id)
         else:
             report.added.append(doc_id)
+        report.files.append(file_entry(doc_id, "updated" if old else "added", record))
         report.chunks_written += len(chunks)
         changed = True
     return changed

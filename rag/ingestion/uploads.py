@@ -9,7 +9,9 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rag.ingestion.documents import SUPPORTED_SUFFIXES, DocumentError, decode
+from rag.ingestion.documents import DocumentError
+from rag.ingestion.readers import SUFFIXES, reader_for
+from rag.ingestion.sources import reader_limits
 from rag.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -31,6 +33,34 @@ def safe_name(name: str) -> str:
     return base
 
 
+def _looks_like(suffix: str, data: bytes) -> bool:
+    """Whether the bytes are of the type the suffix says (checked by content, not by the name)."""
+    if suffix == ".pdf":
+        return data.lstrip()[:5] == b"%PDF-"
+    if suffix == ".docx":
+        return data[:4] == b"PK\x03\x04" and b"word/" in data
+    if suffix in (".html", ".htm", ".xhtml"):
+        head = data[:4096].lower()
+        return any(tag in head for tag in (b"<html", b"<!doctype html", b"<body", b"<p>", b"<article"))
+    return True  # text: decoding it is the check
+
+
+def check_upload(name: str, data: bytes, settings: Settings) -> None:
+    """Refuse a file with no reader, of another type than its suffix says, or that its reader cannot read."""
+    suffix = Path(name).suffix.lower()
+    reader = reader_for(Path(name))
+    if reader is None:
+        raise DocumentError(f"{name}: only {', '.join(SUFFIXES)} files can be added")
+    missing = reader.unavailable()
+    if missing:
+        raise DocumentError(f"{name}: {missing}")
+    if not _looks_like(suffix, data):
+        raise DocumentError(
+            f"{name}: the content is not {suffix[1:].upper()} (checked by content, not by name)"
+        )
+    reader.read(data, name, reader_limits(settings))  # empty, broken, a bomb: refused with the reason
+
+
 def add_documents(files: list[Path], settings: Settings) -> AddReport:
     """Copy ``files`` into the docs folder after checking them; call ingest afterwards.
 
@@ -43,15 +73,15 @@ def add_documents(files: list[Path], settings: Settings) -> AddReport:
     for src in files:
         name = safe_name(src.name)
         try:
-            if not name or Path(name).suffix.lower() not in SUPPORTED_SUFFIXES:
-                raise DocumentError(f"{src.name}: only .txt and .md files can be added")
+            if not name:
+                raise DocumentError(f"{src.name}: not a usable file name")
             size = src.stat().st_size
             if size > settings.max_file_bytes:
                 raise DocumentError(
                     f"{src.name}: {size:,} bytes is over the limit of {settings.max_file_bytes:,}"
                 )
             data = src.read_bytes()
-            decode(data, name)  # empty, binary or not UTF-8: refused with the reason
+            check_upload(name, data, settings)
         except (DocumentError, OSError) as exc:
             report.refused[src.name] = str(exc)
             continue

@@ -37,6 +37,8 @@ class Candidate:
     sent_cos: np.ndarray = field(default_factory=lambda: _EMPTY, repr=False)  # raw
     group: str | None = None
     members: tuple[Candidate, ...] = ()  # translations, when this one leads a group
+    # where its text came from: ((offset, page or 0, label), ...) (pages, headings; cite.make_citation)
+    locators: tuple[tuple[int, int, str], ...] = ()
 
     @property
     def best_sentence(self) -> int:
@@ -74,6 +76,9 @@ def from_record(chunk_id: str, lang: str, rec: Record, cos: float, score: float)
         cos=cos,
         score=score,
         vec=rec.vector,
+        locators=tuple(
+            (int(o), int(p), str(lab)) for o, p, lab in json.loads(str(meta.get("locators") or "[]"))
+        ),
     )
 
 

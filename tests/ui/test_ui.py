@@ -66,3 +66,13 @@ def test_file_routes_serve_nothing_outside_what_the_ui_needs(app_url, path):
     with pytest.raises(urllib.error.HTTPError) as err:
         urllib.request.urlopen(app_url + "gradio_api/file=" + path, timeout=10)
     assert err.value.code in (403, 404)
+
+
+def test_the_ui_off_the_loopback_requires_a_login():
+    from rag.settings import Settings
+    from rag_ui.app import login_for
+
+    assert login_for(Settings(), "127.0.0.1") is None
+    with pytest.raises(ValueError, match="RAG_UI_AUTH"):
+        login_for(Settings(), "0.0.0.0")
+    assert login_for(Settings(ui_auth="ann:s3cret"), "0.0.0.0") == ("ann", "s3cret")
