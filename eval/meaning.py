@@ -16,8 +16,8 @@ def main() -> int:
     import rag
     from rag.index.store import get_store
     from rag.llm import client as llm
-    from rag.translations.align import group_units
-    from rag.translations.compare import llm_meaning
+    from rag.translations.groups import group_units
+    from rag.translations.model import llm_meaning
     from rag.translations.sidecar import alignment as stored_alignment
 
     settings = rag.get_settings()
@@ -30,7 +30,7 @@ def main() -> int:
         units = {d: u for d, u in group_units(alignment, gid).items() if u}
         if len(units) < 2:
             continue
-        for f in llm_meaning(units, settings):
+        for f in llm_meaning(units, lambda messages: llm.chat(messages, settings)):
             found += 1
             print(f"{gid}: " + " | ".join(f"{d[:3]}: {v}" for d, v in f.values.items()))
     print(f"{found} differences kept")

@@ -191,7 +191,7 @@ def alignment_scores(alignment: Any, gold: dict[str, Any]) -> tuple[int, int, in
 
 
 def _flags(alignment: Any) -> list[dict[str, Any]]:
-    return [f for found in alignment.extra.get("findings", {}).values() for f in found]
+    return [f.to_json() for found in alignment.differences.values() for f in found]
 
 
 def detected(case: Case, flags: list[dict[str, Any]]) -> bool:

@@ -49,7 +49,7 @@ def run(
     data_path: Path, articles: int | None, keep: Path | None = None, progress: bool = True
 ) -> dict[str, Any]:
     """``keep``: a folder for the documents and the index, reused by the next run (only changed
-    comparisons are redone: a run after a change to rag/disagree.py embeds nothing)."""
+    comparisons are redone: a run after a change to rag/translations/compare.py embeds nothing)."""
     data = json.loads(data_path.read_text(encoding="utf-8"))
     docs = documents(data, articles)
     if keep is not None:
@@ -81,8 +81,8 @@ def summarise(docs: dict[str, str], alignment: Any) -> dict[str, Any]:
     expected = {(a, b) for a, b in itertools.combinations(sorted(docs), 2) if article[a] == article[b]}
     found = {tuple(sorted((p.a, p.b))) for p in alignment.pairs.values() if p.translation}
     flags = [
-        {"group": gid, "kind": f["kind"], "values": f["values"], "about": f.get("about", "")}
-        for gid, fs in alignment.extra.get("findings", {}).items()
+        {"group": gid, "kind": f.kind, "values": f.values, "about": f.about}
+        for gid, fs in alignment.differences.items()
         for f in fs
     ]
     groups = [g for g, nodes in alignment.groups.items() if len({d for d, _ in nodes}) >= 2]

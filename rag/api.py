@@ -8,6 +8,7 @@ translations (``retrieval.groups``); grounded (``answer.grounding``); answered f
 
 from __future__ import annotations
 
+import functools
 import logging
 import unicodedata
 from collections.abc import Iterator, Sequence
@@ -34,6 +35,7 @@ from rag.retrieval.query import Query, analyse
 from rag.retrieval.search import search
 from rag.settings import Settings, get_settings
 from rag.translations.align import Alignment
+from rag.translations.refresh import refresh as refresh_translations
 from rag.translations.sidecar import alignment as stored_alignment
 from rag.types import (
     Answer,
@@ -88,12 +90,24 @@ def ensure_index(settings: Settings, progress: bool = False) -> None:
     """Build the index on first use, as the contract (docs/api.md) promises for ``ask``."""
     if get_store(settings).is_empty():
         logger.info("no index yet for %s: ingesting", settings.docs_dir)
-        pipeline.ingest(settings, progress=progress)
+        _run_ingest(settings, progress=progress)
+
+
+def _run_ingest(settings: Settings, progress: bool) -> IngestReport:
+    """The ingest stage, with the translations stage in its lock and the chat model bound to it."""
+    use_llm = llm.configured(settings) and settings.llm_compare
+    refresh = functools.partial(
+        refresh_translations,
+        chat=functools.partial(llm.chat, settings=settings) if use_llm else None,
+        model=settings.llm_model,
+        unavailable=(llm.LLMError,),
+    )
+    return pipeline.ingest(settings, progress=progress, refresh=refresh)
 
 
 def ingest(settings: Settings | None = None, progress: bool = True) -> IngestReport:
     """(Re)index the docs folder; unchanged documents are skipped. Returns what was done."""
-    return pipeline.ingest(_settings(settings), progress=progress)
+    return _run_ingest(_settings(settings), progress=progress)
 
 
 def _languages(store: Store) -> set[str]:
@@ -260,5 +274,5 @@ def add_documents(
     s = _settings(settings)
     report = library.add_documents([Path(f) for f in files], s)
     if report.added:
-        pipeline.ingest(s, progress=progress)
+        _run_ingest(s, progress=progress)
     return report

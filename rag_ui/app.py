@@ -13,6 +13,7 @@ import rag
 from rag import api
 from rag.ingestion.readers import SUFFIXES as READABLE
 from rag.settings import Settings
+from rag.text.languages import language_name
 from rag_ui.render import CSS, answer_markdown, citation_panel, document_view, inert
 
 logger = logging.getLogger(__name__)
@@ -22,14 +23,10 @@ EXAMPLES = [
     "Wann unterzeichneten Hanoi und UNDP die Absichtserklärung?",
     "Berapa banyak prosedur administrasi yang diterima antara Juli dan Agustus 2025?",
 ]
+# the answer languages offered, each named in itself (CLDR: "Deutsch", "Indonesia", "Ελληνικά", ...)
 LANGUAGES = [
     ("auto (the question's)", ""),
-    ("English", "en"),
-    ("Deutsch", "de"),
-    ("Bahasa Indonesia", "id"),
-    ("Ελληνικά", "el"),
-    ("हिन्दी", "hi"),
-    ("Tiếng Việt", "vi"),
+    *((language_name(code, code), code) for code in ("en", "de", "id", "el", "hi", "vi")),
 ]
 
 

@@ -10,7 +10,7 @@ from dataclasses import replace
 
 from rag.retrieval.candidates import Candidate
 from rag.translations.align import Alignment
-from rag.translations.compare import note
+from rag.translations.notes import note
 from rag.types import Answer, Citation, Disagreement, Passage
 
 
@@ -87,9 +87,9 @@ def disagreements(citations: list[Citation], alignment: Alignment, language: str
             continue
         seen.add(gid)
         for f in alignment.findings(gid):
-            langs = {d: alignment.sentences[d]["language"] for d in f["values"]}
-            text = note(f["kind"], f["values"], langs, language, f.get("about", ""))
-            out.append(Disagreement(kind=f["kind"], group=c.group or gid, values=f["values"], note=text))
+            langs = {d: alignment.sentences[d]["language"] for d in f.values}
+            text = note(f.kind, f.values, langs, language, f.about)
+            out.append(Disagreement(kind=f.kind, group=c.group or gid, values=f.values, note=text))
     return out
 
 

@@ -11,13 +11,16 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from rag.ingestion.readers import Limits, Locator, ReaderError, reader_for
 from rag.ingestion.readers import decode as decode
+
+# language detection lives in rag/text/langid.py; re-exported here for the modules that import it from here
+from rag.text.langid import detect_language
+from rag.text.langid import preload_language_model as preload_language_model
 
 logger = logging.getLogger(__name__)
 
@@ -100,42 +103,6 @@ def find_segments(text: str) -> tuple[list[tuple[int, int]], set[int]]:
         segments.append((s, e))
         junk_since_last = False
     return segments, after_junk
-
-
-_LANGID_LOCK = threading.Lock()
-_LANGID_PRELOAD: list[threading.Thread] = []
-
-
-def _classify(sample: str) -> str:
-    # py3langid loads its model (shipped in the wheel) on first use, ~0.7 s, once per process; the lock
-    # makes a first question wait for a preload under way instead of loading a second copy
-    with _LANGID_LOCK:
-        from py3langid.langid import classify
-
-        lang, _score = classify(sample)
-    return str(lang)
-
-
-def preload_language_model() -> None:
-    """Load the language identifier in a background thread, once per process.
-
-    Most of its load is LZMA decompression, which runs without the GIL: started before a first
-    question imports Chroma and opens the index, it is ready by the time the question needs it.
-    """
-    with _LANGID_LOCK:
-        if _LANGID_PRELOAD:
-            return
-        thread = threading.Thread(target=_classify, args=("preload",), name="rag-langid", daemon=True)
-        _LANGID_PRELOAD.append(thread)
-    thread.start()
-
-
-def detect_language(text: str) -> str:
-    """ISO 639-1 code of ``text`` ("und" when there is too little to tell)."""
-    sample = " ".join(text.split())[:3000]
-    if len(sample) < 3:
-        return "und"
-    return _classify(sample)
 
 
 def load_document(path: Path, doc_id: str, max_bytes: int, limits: Limits | None = None) -> Document:

@@ -10,6 +10,7 @@ import hashlib
 import json
 import logging
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -28,18 +29,18 @@ from rag.ingestion.sources import (
     still_indexed,
     text_record,
 )
-from rag.llm import client as llm
 from rag.settings import Settings
-from rag.translations import align
-from rag.translations.compare import FINDINGS_VERSION, find_differences, llm_findings
-from rag.translations.sidecar import alignment as stored_alignment
-from rag.translations.sidecar import save_alignment
 from rag.types import IngestReport
 
 logger = logging.getLogger(__name__)
 
 # readers whose text of record is the file as read, whatever their version
 VERBATIM_READERS = ("text", "markdown")
+
+
+# run inside the writer lock after the writes, with the store, the indexed documents and whether any
+# changed; returns the pairs aligned anew and the translation pairs (rag.translations.refresh)
+Refresh = Callable[[Store, dict[str, dict[str, Any]], bool], tuple[int, list[list[str]]]]
 
 
 class DocsFolderError(ValueError):
@@ -140,7 +141,10 @@ def scan_folder(settings: Settings) -> tuple[dict[str, Path], Path]:
     return files, docs_dir
 
 
-def ingest(settings: Settings, progress: bool = True, lock_wait: float = 600.0) -> IngestReport:
+def ingest(
+    settings: Settings, progress: bool = True, lock_wait: float = 600.0, refresh: Refresh | None = None
+) -> IngestReport:
+    """Index the docs folder; ``refresh`` (the translations stage) runs after the writes, in the lock."""
     t0 = time.perf_counter()
     files, docs_dir = scan_folder(settings)
     store = get_store(settings)
@@ -164,7 +168,8 @@ def ingest(settings: Settings, progress: bool = True, lock_wait: float = 600.0) 
         # also after an ingest that was killed before it saved them: the stats name the documents they cover
         if changed or store.saved_stats_key() != key:
             store.save_stats(store.compute_stats(key))
-        report.realigned_pairs, report.translations = _realign(store, now, changed, settings)
+        if refresh is not None:
+            report.realigned_pairs, report.translations = refresh(store, now, changed)
     report.chunks_total = sum(d["chunks"] for d in now.values())
     report.seconds = round(time.perf_counter() - t0, 3)
     if not report.chunks_total:
@@ -181,42 +186,6 @@ def ingest(settings: Settings, progress: bool = True, lock_wait: float = 600.0) 
         report.seconds,
     )
     return report
-
-
-def _realign(
-    store: Store, docs: dict[str, dict[str, Any]], changed: bool, settings: Settings
-) -> tuple[int, list[list[str]]]:
-    """Align the translations among the documents again where they changed (align.py), then find
-    where the versions of each aligned sentence differ (disagree.py). Returns the number of pairs
-    aligned anew and the pairs found to be translations."""
-    previous = stored_alignment(store)
-    current = {d: v["sha256"] for d, v in docs.items()}
-    aligned = {d: info.get("sha") for d, info in previous.sentences.items()}
-    use_llm = llm.configured(settings) and settings.llm_compare
-    compared = not use_llm or previous.extra.get("llm_model") == settings.llm_model
-    checked = previous.extra.get("findings_version") == FINDINGS_VERSION
-    if not changed and aligned == current and compared and checked:
-        return 0, [list(p) for p in align.pairs_of(previous)]
-    t0 = time.perf_counter()
-    alignment, fresh = align.update(previous, store.sentences())
-    alignment.extra["llm_cache"] = previous.extra.get("llm_cache", {})  # keyed by text: still valid
-    findings = find_differences(alignment)
-    alignment.extra["findings_version"] = FINDINGS_VERSION
-    if use_llm:
-        alignment.extra["llm_model"] = settings.llm_model
-        # meaning-level differences ("Nordchina" for "the North region") need the model
-        for gid, found in llm_findings(alignment, settings).items():
-            findings.setdefault(gid, []).extend(found)
-    alignment.extra["findings"] = findings
-    save_alignment(store, alignment)
-    pairs = align.pairs_of(alignment)
-    logger.info(
-        "aligned %d document pairs anew in %.2fs; %d pairs are translations",
-        fresh,
-        time.perf_counter() - t0,
-        len(pairs),
-    )
-    return fresh, [list(p) for p in pairs]
 
 
 def documents_key(docs: dict[str, dict[str, Any]]) -> str:

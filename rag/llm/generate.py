@@ -14,14 +14,12 @@ import numpy as np
 
 from rag.answer.cite import cite_group, with_marker, with_notes
 from rag.index.embedders import get_embedder
-from rag.ingestion.documents import detect_language
 from rag.llm import client as llm
 from rag.llm.prompts import (
     ANSWER_SYSTEM,
     ANSWER_USER,
     CONDENSE_SYSTEM,
     CONDENSE_USER,
-    LANGUAGE_NAMES,
     LANGUAGE_REMINDER,
     NO_ANSWER,
     PASSAGE,
@@ -29,6 +27,8 @@ from rag.llm.prompts import (
 from rag.llm.verify import Claim, split_claims, verify_claims
 from rag.retrieval.candidates import Candidate
 from rag.settings import Settings
+from rag.text.langid import detect_language
+from rag.text.languages import QUESTION_LANGUAGES, language_name
 from rag.text.phrases import NOT_IN_DOCUMENTS
 from rag.text.sentences import split_sentences
 from rag.translations.align import Alignment
@@ -43,10 +43,6 @@ class Prompt:
     groups: list[Candidate]  # passage k of the prompt is groups[k - 1]
     language: str
     alignment: Alignment  # for citing the translations of a supporting sentence
-
-
-def language_name(code: str) -> str:
-    return LANGUAGE_NAMES.get(code, code)
 
 
 def _shown(group: Candidate, language: str) -> Candidate:
@@ -157,7 +153,7 @@ class Assembler:
 
 def _wrong_language(text: str, language: str) -> bool:
     """Whether a reply of some length is plainly in another language than asked."""
-    if len(text) < 40 or language not in LANGUAGE_NAMES:
+    if len(text) < 40 or language not in QUESTION_LANGUAGES:
         return False
     return detect_language(text) != language
 

@@ -33,41 +33,4 @@ Last question: {question}
 
 Rewritten question:"""
 
-# Language names for the prompt, by ISO 639-1 code (others are named by their code).
-LANGUAGE_NAMES = {
-    "en": "English",
-    "de": "German",
-    "id": "Indonesian",
-    "el": "Greek",
-    "hi": "Hindi",
-    "vi": "Vietnamese",
-    "fr": "French",
-    "es": "Spanish",
-    "pt": "Portuguese",
-    "it": "Italian",
-    "ru": "Russian",
-    "zh": "Chinese",
-    "ja": "Japanese",
-    "ko": "Korean",
-    "ar": "Arabic",
-    "nl": "Dutch",
-    "pl": "Polish",
-    "tr": "Turkish",
-    "th": "Thai",
-    "ms": "Malay",
-}
-
-# Comparing the versions of one aligned sentence (disagree.py): every difference must quote both sides
-# verbatim, or it is dropped.
-COMPARE_SYSTEM = """You compare versions of one sentence, translated into different languages.
-Report only differences in meaning: a different place, region, country, person, organisation,
-number, date or amount. Ignore wording, word order, grammar and style.
-For each difference write one line of JSON:
-{"a": "A", "a_text": "<words as written in A>", "b": "B", "b_text": "<words as written in B>"}
-Copy a_text and b_text character for character from the versions. Keep them short (a few words).
-If the versions say the same thing, reply with exactly NONE."""
-
-COMPARE_USER = """Versions:
-{versions}
-
-Differences (JSON lines, or NONE):"""
+# The prompts that compare the versions of one aligned sentence are in rag/translations/model.py.

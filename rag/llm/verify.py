@@ -4,7 +4,7 @@ The model's citation markers are hints, never trusted: each sentence (a claim) i
 verbatim sentence of a passage that supports it, looking first at the passages it cited, then at
 the others. A claim is supported by a sentence when
 - every number in the claim stands in that passage (or a translation of it), whatever the digit
-  grouping ("523.292" = "523,292" = "523 292");
+  grouping ("523.292" = "523,292" = "523 292") and decimal mark ("1,5" = "1.5", not "15");
 - every name, code and number of the claim stands in the passage verbatim, or, for a name written
   another way in another language, pulls the claim towards that sentence (the ablation test of
   grounding.py);
@@ -23,6 +23,7 @@ import numpy as np
 
 from rag.answer.grounding import group_text, term_support
 from rag.retrieval.candidates import Candidate
+from rag.text.numbers import values
 from rag.text.sentences import split_sentences
 from rag.text.terms import Term, found_verbatim, masked_questions, salient_terms
 
@@ -31,8 +32,6 @@ from rag.text.terms import Term, found_verbatim, masked_questions, salient_terms
 NEAR_IDENTICAL = 0.9
 _URL = re.compile(r"(?:https?|ftp)://[^\s)\]]+", re.IGNORECASE)
 _MARKER = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
-# a number with optional thousands groups and decimals: 523.292 / 523,292 / 523 292 / 97,39 / 6.
-_NUMBER = re.compile(r"(?<![\d])\d{1,3}(?:[.,  ]\d{3})+(?:[.,]\d+)?(?![\d])|(?<![\d])\d+(?:[.,]\d+)?(?![\d])")
 
 
 @dataclass
@@ -45,8 +44,8 @@ class Claim:
 
 
 def numbers(text: str) -> set[str]:
-    """The numbers of a text as digit strings, separators removed."""
-    return {re.sub(r"\D", "", m.group()) for m in _NUMBER.finditer(text)}
+    """The values of a text's numbers (rag/text/numbers.py): "1,5" = "1.5", which is not "15"."""
+    return values(text, standalone=False)
 
 
 def _marker_numbers(found: list[str], n_passages: int) -> tuple[list[int], int]:

@@ -7,7 +7,7 @@ the content words a passage has to speak about ("Einwohner" in "Wie viele Einwoh
 
 from __future__ import annotations
 
-import unicodedata
+from rag.text.normalise import fold
 
 _WORDS = {
     "en": """
@@ -63,8 +63,7 @@ _WORDS = {
 
 def norm(word: str) -> str:
     """Casefolded, Latin and Greek accents dropped; Devanagari vowel signs kept (they tell words apart)."""
-    decomposed = unicodedata.normalize("NFKD", word.casefold())
-    return unicodedata.normalize("NFC", "".join(ch for ch in decomposed if not "\u0300" <= ch <= "\u036f"))
+    return fold(word, "accents")
 
 
 FUNCTION_WORDS: dict[str, frozenset[str]] = {

@@ -11,6 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from rag.text.calendar import calendar_words
 from rag.text.translit import close_in, fold, to_latin
 
 # A token: letters, digits and combining marks (Devanagari vowel signs are marks, not \w), with
@@ -43,63 +44,14 @@ def names_visible(text: str) -> bool:
 
 # Month and day names are capitalised in some languages but are not names: dates are checked by
 # their numbers, and "July" never stands in a German text that says "Juli".
-_CALENDAR = frozenset(
-    [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "januar",
-        "februar",
-        "märz",
-        "juni",
-        "juli",
-        "oktober",
-        "dezember",
-        "montag",
-        "dienstag",
-        "mittwoch",
-        "donnerstag",
-        "freitag",
-        "samstag",
-        "sonntag",
-        "maret",
-        "mei",
-        "juni",
-        "juli",
-        "agustus",
-        "oktober",
-        "desember",
-        "senin",
-        "selasa",
-        "rabu",
-        "kamis",
-        "jumat",
-        "sabtu",
-        "minggu",
-    ]
-)
+# (CLDR's month and day names, rag/text/calendar.py)
+_CALENDAR_LANGUAGES = ("en", "de", "id")
 
 
 def _is_salient(token: str, first: bool) -> bool:
     if any(ch.isdigit() for ch in token):
         return True
-    if token.casefold() in _CALENDAR:
+    if token.casefold() in calendar_words(_CALENDAR_LANGUAGES):
         return False
     if _caseless(token):
         # no capitals to find names by. Testing every longer word was tried: on the gold set it refused

@@ -10,6 +10,8 @@ import difflib
 import unicodedata
 from collections.abc import Set as AbstractSet
 
+from rag.text.normalise import fold
+
 # (diphthongs such as "οι" are left letter by letter: folding drops the accent that tells "Ανόι",
 # a-no-i, from one)
 _GREEK_PAIRS = {"ου": "ou", "μπ": "b", "ντ": "d", "γκ": "g", "θ": "th", "χ": "ch", "ψ": "ps"}
@@ -81,12 +83,6 @@ _DEVANAGARI_CONSONANTS = dict(
         strict=True,
     )
 )
-
-
-def fold(text: str) -> str:
-    """Case- and accent-insensitive form: "Hà Nội" -> "ha noi", "Politbüros" -> "politburos"."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def _greek(word: str) -> str:

@@ -13,22 +13,25 @@ with ``MATCH_COST`` 0.15 and a merge allowed only where it matches better than e
 alone, precision and recall 1.0 on every pair for merge penalties 0.0-0.2 (0.1 is used); aligned
 pairs score 0.52-0.61 on average, the interview against the article 0.22-0.29.
 
-The result is kept in a JSON sidecar beside the collection (translations/sidecar.py), per document
+The result is kept in a JSON sidecar beside the collection (groups.py, sidecar.py), per document
 pair and keyed by both documents' hashes: re-ingesting one changed translation re-aligns only the
 pairs it is part of. Queries only look things up in it.
 """
 
 from __future__ import annotations
 
-import hashlib
-import itertools
 import logging
-from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 
 from rag.index.records import DocSentences
+
+# the sidecar model, re-exported: modules that read the alignment import it from here
+from rag.translations.groups import Alignment as Alignment
+from rag.translations.groups import Link, PairAlignment
+from rag.translations.groups import group_units as group_units
+from rag.translations.groups import pairs_of as pairs_of
+from rag.translations.groups import sentence_pairs as sentence_pairs
 
 logger = logging.getLogger(__name__)
 
@@ -46,46 +49,6 @@ MIN_MEAN_SIMILARITY = 0.4
 MAX_LENGTH_RATIO = 2.0
 # each document is compared with at most this many others, the closest by document vector
 MAX_PARTNERS = 8
-ALIGN_VERSION = 1
-
-
-@dataclass
-class Link:
-    """Sentences ``a`` of the first document say what sentences ``b`` of the second say."""
-
-    a: list[int]
-    b: list[int]
-    score: float
-
-
-@dataclass
-class PairAlignment:
-    a: str
-    b: str
-    sha_a: str
-    sha_b: str
-    translation: bool
-    coverage: float
-    mean: float
-    links: list[Link] = field(default_factory=list)
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "a": self.a,
-            "b": self.b,
-            "sha_a": self.sha_a,
-            "sha_b": self.sha_b,
-            "translation": self.translation,
-            "coverage": round(self.coverage, 4),
-            "mean": round(self.mean, 4),
-            # only translations keep their links: the rest are never looked up
-            "links": [[ln.a, ln.b, round(ln.score, 4)] for ln in self.links] if self.translation else [],
-        }
-
-    @classmethod
-    def from_json(cls, d: dict[str, Any]) -> PairAlignment:
-        links = [Link(list(a), list(b), float(s)) for a, b, s in d["links"]]
-        return cls(d["a"], d["b"], d["sha_a"], d["sha_b"], d["translation"], d["coverage"], d["mean"], links)
 
 
 def _unit(v: np.ndarray) -> np.ndarray:
@@ -210,128 +173,6 @@ def candidate_pairs(docs: dict[str, DocSentences], todo: set[str]) -> list[tuple
     return sorted(pairs)
 
 
-class Alignment:
-    """The alignment sidecar: pair alignments, and the sentence groups built from them."""
-
-    def __init__(self, pairs: dict[tuple[str, str], PairAlignment], sentences: dict[str, dict[str, Any]]):
-        self.pairs = pairs
-        # doc_id -> {"sha", "language", "spans", "chunks"}: what the links' indexes refer to
-        self.sentences = sentences
-        self.extra: dict[str, Any] = {}  # findings computed from the groups (see disagree.py)
-        self._build_groups()
-
-    # -- persistence ------------------------------------------------------------------------
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "version": ALIGN_VERSION,
-            "documents": self.sentences,
-            "pairs": [p.to_json() for p in self.pairs.values()],
-            "extra": self.extra,
-        }
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Alignment:
-        if data.get("version") != ALIGN_VERSION:
-            raise ValueError("alignment sidecar of another version")
-        pairs = {(p["a"], p["b"]): PairAlignment.from_json(p) for p in data["pairs"]}
-        docs = {k: {**v, "spans": [tuple(s) for s in v["spans"]]} for k, v in data["documents"].items()}
-        al = cls(pairs, docs)
-        al.extra = dict(data.get("extra", {}))
-        return al
-
-    # -- groups -----------------------------------------------------------------------------
-    def _build_groups(self) -> None:
-        """Connected sentences across translation pairs: one group per fact stated in several versions."""
-        parent: dict[tuple[str, int], tuple[str, int]] = {}
-
-        def find(x: tuple[str, int]) -> tuple[str, int]:
-            while parent.setdefault(x, x) != x:
-                parent[x] = parent[parent[x]]
-                x = parent[x]
-            return x
-
-        # doc_id -> {sentence index -> {other doc_id -> [indexes]}}: the direct counterparts
-        self.counterparts: dict[str, dict[int, dict[str, list[int]]]] = {}
-        self.family: dict[str, set[str]] = {}
-        for p in self.pairs.values():
-            if not p.translation:
-                continue
-            self.family.setdefault(p.a, set()).add(p.b)
-            self.family.setdefault(p.b, set()).add(p.a)
-            for ln in p.links:
-                for i in ln.a:
-                    self.counterparts.setdefault(p.a, {}).setdefault(i, {})[p.b] = ln.b
-                for j in ln.b:
-                    self.counterparts.setdefault(p.b, {}).setdefault(j, {})[p.a] = ln.a
-                nodes = [(p.a, i) for i in ln.a] + [(p.b, j) for j in ln.b]
-                for x in nodes[1:]:
-                    parent[find(x)] = find(nodes[0])
-        members: dict[tuple[str, int], list[tuple[str, int]]] = {}
-        for x in parent:
-            members.setdefault(find(x), []).append(x)
-        self.group_of: dict[tuple[str, int], str] = {}
-        self.groups: dict[str, list[tuple[str, int]]] = {}
-        for nodes in members.values():
-            nodes.sort()
-            gid = _group_id(nodes)
-            self.groups[gid] = nodes
-            for x in nodes:
-                self.group_of[x] = gid
-        # a sentence of a translated document that no version shares: a group of its own, so that it
-        # can be reported as missing from the others
-        for doc in self.family:
-            for i in range(len(self.sentences.get(doc, {}).get("spans", []))):
-                if (doc, i) not in self.group_of:
-                    gid = _group_id([(doc, i)])
-                    self.groups[gid] = [(doc, i)]
-                    self.group_of[doc, i] = gid
-        # chunk -> chunks of other documents holding translations of its sentences: built once per
-        # load, so that a query only looks it up
-        self._partners: dict[str, set[str]] = {}
-        for doc, by_sentence in self.counterparts.items():
-            owners = self.sentences.get(doc, {}).get("chunks", [])
-            for i, found in by_sentence.items():
-                partners = self._partners.setdefault(owners[i], set())
-                for other, idx in found.items():
-                    partners.update(self.sentences[other]["chunks"][j] for j in idx)
-        self._index = {
-            doc: {tuple(span): n for n, span in enumerate(info["spans"])}
-            for doc, info in self.sentences.items()
-        }
-
-    def sentence_index(self, doc_id: str, start: int, end: int) -> int | None:
-        return self._index.get(doc_id, {}).get((start, end))
-
-    def span(self, doc_id: str, i: int) -> tuple[int, int]:
-        s, e = self.sentences[doc_id]["spans"][i]
-        return int(s), int(e)
-
-    def group(self, doc_id: str, start: int, end: int) -> str | None:
-        i = self.sentence_index(doc_id, start, end)
-        return None if i is None else self.group_of.get((doc_id, i))
-
-    def translations(self, doc_id: str, start: int, end: int) -> dict[str, list[tuple[int, int]]]:
-        """The spans that say what ``doc_id[start:end]`` says, per other document (direct links)."""
-        i = self.sentence_index(doc_id, start, end)
-        if i is None:
-            return {}
-        found = self.counterparts.get(doc_id, {}).get(i, {})
-        return {other: [self.span(other, j) for j in idx] for other, idx in found.items()}
-
-    def findings(self, gid: str) -> list[dict[str, Any]]:
-        """The differences between the versions of group ``gid`` found at ingest (disagree.py)."""
-        return list(self.extra.get("findings", {}).get(gid, []))
-
-    def chunk_partners(self, chunk_id: str) -> set[str]:
-        """Chunks of other documents that hold translations of this chunk's sentences."""
-        return set(self._partners.get(chunk_id, ()))
-
-
-def _group_id(nodes: list[tuple[str, int]]) -> str:
-    """A group's id: stable for the same sentences of the same documents."""
-    return "g" + hashlib.sha1(repr(nodes).encode()).hexdigest()[:10]
-
-
 def update(previous: Alignment, docs: dict[str, DocSentences]) -> tuple[Alignment, int]:
     """The alignment of ``docs``, reusing every pair whose two documents did not change.
 
@@ -353,29 +194,3 @@ def update(previous: Alignment, docs: dict[str, DocSentences]) -> tuple[Alignmen
         if p.translation:
             logger.info("%s and %s are versions of each other (%.0f%% aligned)", p.a, p.b, 100 * p.coverage)
     return Alignment(pairs, sentences), len(fresh)
-
-
-def pairs_of(alignment: Alignment) -> list[tuple[str, str]]:
-    return sorted(k for k, p in alignment.pairs.items() if p.translation)
-
-
-def sentence_pairs(alignment: Alignment, a: str, b: str) -> set[tuple[int, int]]:
-    """All (i, j) sentence pairs linked between ``a`` and ``b`` (for scoring against a gold alignment)."""
-    key = (min(a, b), max(a, b))
-    p = alignment.pairs.get(key)
-    if p is None or not p.translation:
-        return set()
-    out = {(i, j) for ln in p.links for i, j in itertools.product(ln.a, ln.b)}
-    return out if key == (a, b) else {(j, i) for i, j in out}
-
-
-def group_units(alignment: Alignment, gid: str) -> dict[str, str]:
-    """doc_id -> the text of its sentences in group ``gid``; "" for a translation that lacks them."""
-    nodes = alignment.groups[gid]
-    docs = {d for d, _ in nodes}
-    family = set().union(*(alignment.family.get(d, set()) for d in docs)) | docs
-    units = {d: "" for d in sorted(family)}  # sorted: a set's order changes with the hash seed
-    for d, i in nodes:
-        text = alignment.sentences[d]["texts"][i]
-        units[d] = f"{units[d]} {text}".strip()
-    return units

@@ -3,7 +3,7 @@
 Used to compare the versions of one aligned sentence group: a translation that puts "Nordchinas"
 where the others say "the North region" names a country the others do not name. Country names come
 from the Unicode CLDR (through Babel), in every language it covers, so nothing here is a list of our
-own; the compass words are a small table, like the month names of ``disagree.MONTHS``.
+own; the compass words are a small table (compass.py).
 
 Two tests, on purpose of different strength: a version *names* a country only by its CLDR name in
 its own language (or in English, which Latin-script texts often keep), written with a capital in
@@ -18,34 +18,22 @@ import functools
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Any
+
+from rag.text import cldr
+from rag.text.normalise import fold_map
 
 # CLDR territory codes that are not countries (European Union, eurozone, United Nations, ...)
 _NOT_COUNTRIES = {"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"}
 # Latin-script names this short are everyday words somewhere ("Anh", "Nga", "Mỹ", "Ý" in Vietnamese)
 MIN_LATIN_NAME = 4
 # a letter of a word, Devanagari vowel signs and combining accents included (re's \w leaves them out)
-_W = r"[\w\u0300-\u036f\u0900-\u097f]"
+WORD_CHAR = r"[\w\u0300-\u036f\u0900-\u097f]"
+_W = WORD_CHAR
 # what a name's inflected forms may add: when it merely mentions a country (adjectives included:
 # "Ρωσικής", "चीनी"), and when it names it ("Chinas", "Κίνας", "Russlands"; not "चीनी", Chinese or
 # sugar, nor the Greek verb "αιτήθηκε" for Haiti, "Αϊτή")
 _ENDING = _W + "{0,4}"
 _NAME_ENDING = r"[^\W\d_]{0,2}"
-
-# compass directions, as the start of a word (Greek without accents); the words of one language only
-DIRECTIONS: dict[str, dict[str, tuple[str, ...]]] = {
-    "en": {"N": ("north",), "S": ("south",), "E": ("east",), "W": ("west",)},
-    "de": {"N": ("nord", "nörd"), "S": ("süd",), "E": ("ost", "öst"), "W": ("west",)},
-    "id": {"N": ("utara",), "S": ("selatan",), "E": ("timur",), "W": ("barat",)},
-    "el": {"N": ("βορει", "βορρα"), "S": ("νοτι", "νοτο"), "E": ("ανατολ",), "W": ("δυτικ", "δυση")},
-    "hi": {"N": ("उत्तर",), "S": ("दक्षिण",), "E": ("पूर्व",), "W": ("पश्चिम",)},
-    "vi": {"N": ("bắc",), "S": ("nam",), "E": ("đông",), "W": ("tây",)},
-}
-OPPOSITE = {"N": "S", "S": "N", "E": "W", "W": "E"}
-# languages whose direction words are whole words, not the start of a compound or an inflected form
-_WHOLE_WORD = {"id", "vi"}
-# "Việt Nam" is a name, not the south
-_NOT_DIRECTION = re.compile(r"việt\s+nam", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -56,22 +44,9 @@ class Mention:
 
 
 def _fold(text: str, keep_marks: bool) -> tuple[str, list[int]]:
-    """Casefolded text (accents dropped unless ``keep_marks``) and, per folded character, its index
-    in ``text``, so that a match in the folded text gives back the words as they stand."""
-    out: list[str] = []
-    where: list[int] = []
-    for i, ch in enumerate(text):
-        for c in ch.casefold() if keep_marks else unicodedata.normalize("NFKD", ch.casefold()):
-            if not keep_marks and unicodedata.combining(c) and not _is_indic_sign(c):
-                continue
-            out.append(c)
-            where.append(i)
-    return "".join(out), where
-
-
-def _is_indic_sign(c: str) -> bool:
-    # Devanagari vowel signs and viramas are letters' parts, not accents
-    return "\u0900" <= c <= "\u097f"
+    """Casefolded text (Latin and Greek accents dropped unless ``keep_marks``; Devanagari signs kept)
+    and, per folded character, its index in ``text`` (rag/text/normalise.py)."""
+    return fold_map(text, "keep" if keep_marks else "accents")
 
 
 def _letters(word: str) -> int:
@@ -92,20 +67,9 @@ def _keeps_marks(language: str) -> bool:
     return language == "vi"
 
 
-@functools.cache
-def _locale(language: str) -> Any:
-    """Babel's CLDR data for ``language``, or None when CLDR does not know it."""
-    from babel import Locale, UnknownLocaleError  # only ingest compares translations
-
-    try:
-        return Locale.parse(language)
-    except (UnknownLocaleError, ValueError):
-        return None
-
-
 def _territories(language: str) -> dict[str, str]:
     """CLDR code -> name of every territory in ``language`` ({} when CLDR does not know it)."""
-    locale = _locale(language)
+    locale = cldr.locale(language)
     return {} if locale is None else {code: str(name) for code, name in locale.territories.items()}
 
 
@@ -125,7 +89,7 @@ def _language_adjectives(language: str) -> dict[str, set[str]]:
     language it is ("russisch" -> RU, BY, KZ, ...; "greek" -> GR, CY)."""
     from babel.languages import get_official_languages
 
-    locale = _locale(language)
+    locale = cldr.locale(language)
     if locale is None:
         return {}
     names = locale.languages
@@ -272,43 +236,8 @@ def looks_named(text: str, mention: Mention) -> bool:
     return first.isupper() and not joined
 
 
-def directions(text: str, language: str) -> list[Mention]:
-    """The compass points ``text`` names (north, Nord-, Βόρεια, उत्तरी, Utara, Bắc ...)."""
-    if language not in DIRECTIONS:
-        return []
-    folded, where = _fold(text, _direction_marks(language))
-    skip = [(m.start(), m.end()) for m in _NOT_DIRECTION.finditer(folded)]
-    found = []
-    for point, pattern in _direction_patterns(language):
-        for m in pattern.finditer(folded):
-            if any(s <= m.start() < e for s, e in skip):
-                continue
-            start, end = where[m.start()], where[m.end() - 1] + 1
-            if _is_country_name(text[start:end], language):
-                continue  # "Österreich", "Südafrika": the compass word belongs to a name
-            found.append(Mention(point, start, end))
-    return sorted(found, key=lambda m: m.start)
-
-
-def _direction_marks(language: str) -> bool:
-    # accents tell words apart ("đông" east, "đồng" dong; "Süd" south, "Sudan"), except in Greek,
-    # where they come and go with case and inflection
-    return language != "el"
-
-
-@functools.cache
-def _direction_patterns(language: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
-    keep_marks = _direction_marks(language)
-    ending = "" if language in _WHOLE_WORD else _W + "*"
-    out = []
-    for point, stems in DIRECTIONS[language].items():
-        stems_folded = [_fold(s, keep_marks)[0] for s in stems]
-        alts = "|".join(map(re.escape, stems_folded))
-        out.append((point, re.compile(rf"(?<!{_W})(?:{alts}){ending}(?!{_W})")))
-    return tuple(out)
-
-
-def _is_country_name(word: str, language: str) -> bool:
+def is_country_name(word: str, language: str) -> bool:
+    """Whether ``word`` starts with a one-word CLDR country name in ``language`` ("Südafrika")."""
     folded = _fold(word, False)[0]
     return any(folded.startswith(n) for n in _locale_names(language) if " " not in n)
 

@@ -1,7 +1,7 @@
 """The translation alignment kept beside an index (``<index>.align.json``): read once per store and
 kept in memory; saved at ingest, atomically, through the store's sidecars.
 
-May import: ``rag.index`` (the store), ``rag.translations.align``.
+May import: ``rag.index`` (the store), ``rag.translations.groups``.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import threading
 import weakref
 
 from rag.index.store import Store
-from rag.translations.align import Alignment
+from rag.translations.groups import Alignment
 
 logger = logging.getLogger(__name__)
 

@@ -9,6 +9,7 @@ import numpy as np
 from rag.index.records import DocSentences
 from rag.index.store import Store, get_store, reset_stores
 from rag.translations import align
+from rag.translations.groups import Finding
 from rag.translations.sidecar import NAME, alignment, save_alignment
 
 
@@ -34,16 +35,16 @@ def test_no_saved_alignment_reads_as_empty_and_is_read_once_per_store(hash_setti
 def test_a_saved_alignment_is_what_the_next_process_reads(hash_settings):
     found, fresh = align.update(align.Alignment({}, {}), _docs())
     assert fresh == 1 and align.pairs_of(found) == [("a.txt", "b.txt")]
-    found.extra["findings"] = {"g1": [{"kind": "number"}]}
+    found.differences = {"g1": [Finding("number", {"a.txt": "12", "b.txt": "14"})]}
     store = get_store(hash_settings)
     save_alignment(store, found)
     assert alignment(store) is found
     saved = store.read_sidecar(NAME)
-    assert saved["pairs"] == found.to_json()["pairs"] and saved["extra"] == found.extra
+    assert saved["pairs"] == found.to_json()["pairs"] and saved["findings"] == found.to_json()["findings"]
     reset_stores()  # as a new process would
     again = alignment(get_store(hash_settings))
     assert again is not found and again.to_json() == align.Alignment.from_json(found.to_json()).to_json()
-    assert again.groups == found.groups and again.findings("g1") == [{"kind": "number"}]
+    assert again.groups == found.groups and again.findings("g1") == found.differences["g1"]
     assert not list(store.sidecars.folder.glob("*.tmp"))
 
 

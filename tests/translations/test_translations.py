@@ -13,8 +13,8 @@ from eval.perturb import DE, EL, HI, ID, IV
 from rag.index.records import DocSentences
 from rag.index.store import get_store
 from rag.settings import PROJECT_DIR
-from rag.translations import align, places
-from rag.translations import compare as disagree
+from rag.translations import align, compare, compass, facts, model, notes, places
+from rag.translations.groups import Finding
 from rag.translations.sidecar import alignment as stored_alignment
 
 
@@ -78,12 +78,12 @@ def test_unrelated_documents_are_not_translations():
     ],
 )
 def test_a_date_in_any_language_reads_as_the_same_date(text):
-    assert [(f.kind, f.key) for f in disagree.facts(f"Am {text} unterzeichnet.")] == [("date", "2025-3-6")]
+    assert [(f.kind, f.key) for f in facts.facts(f"Am {text} unterzeichnet.")] == [("date", "2025-3-6")]
 
 
 def test_amounts_read_the_same_in_either_decimal_convention():
-    de = disagree.facts("Budget 1,5 Millionen USD und 523.292 Einwohner")
-    hi = disagree.facts("बजट 1.5 मिलियन USD और 523,292 निवासी")
+    de = facts.facts("Budget 1,5 Millionen USD und 523.292 Einwohner")
+    hi = facts.facts("बजट 1.5 मिलियन USD और 523,292 निवासी")
     assert (
         [(f.kind, f.key) for f in de]
         == [(f.kind, f.key) for f in hi]
@@ -93,14 +93,14 @@ def test_amounts_read_the_same_in_either_decimal_convention():
 
 def test_codes_compare_by_digits_across_scripts_and_by_letters_in_latin():
     same = {"de": "Plan Nr. 334-KH/TU", "hi": "योजना संख्या 334-केएच/टीयू", "id": "Rencana No. 334-KH/TU"}
-    assert disagree.compare_units(same) == []
+    assert compare.compare_units(same) == []
     letters = {**same, "id": "Rencana No. 334-KH/UB"}
-    assert [f.kind for f in disagree.compare_units(letters)] == ["code"]
+    assert [f.kind for f in compare.compare_units(letters)] == ["code"]
 
 
 def test_a_changed_number_is_flagged_with_what_each_version_says():
     units = {"de": "Am 6. März 2025 mit 12 Projekten.", "id": "Pada 6 Maret 2025 dengan 14 proyek."}
-    (finding,) = disagree.compare_units(units)
+    (finding,) = compare.compare_units(units)
     assert finding.kind == "number" and finding.values == {"de": "12", "id": "14"}
 
 
@@ -111,11 +111,11 @@ def test_a_value_written_out_or_less_precise_in_one_version_is_no_difference():
         "de": "Im April 1991 gewann das Team drei Titel.",
         "el": "Το 1991 η ομάδα κέρδισε 3 τίτλους.",
     }
-    assert disagree.compare_units(units) == []
+    assert compare.compare_units(units) == []
 
 
 def test_hyphenated_words_with_digits_are_not_codes():
-    found = disagree.facts("a 24-yard run, die 5-fachen Werte, the mid-1930s, Plan 334-KH/TU")
+    found = facts.facts("a 24-yard run, die 5-fachen Werte, the mid-1930s, Plan 334-KH/TU")
     assert [(f.kind, f.key) for f in found] == [("code", "334|KHTU"), ("number", "24"), ("number", "5")]
 
 
@@ -125,8 +125,8 @@ def test_an_acronym_spelled_out_is_no_difference_a_swapped_one_is():
         "de": "Die NFL und die AFC einigten sich.",
         "hi": "नेशनल फुटबॉल लीग और एएफसी सहमत हुए।",
     }
-    assert disagree.compare_units(spelled) == []
-    (finding,) = disagree.compare_units({**spelled, "hi": "The NBA and the AFC agreed."})
+    assert compare.compare_units(spelled) == []
+    (finding,) = compare.compare_units({**spelled, "hi": "The NBA and the AFC agreed."})
     assert finding.kind == "name" and finding.values == {"hi": "NBA", "en": "NFL", "de": "NFL"}
 
 
@@ -136,7 +136,7 @@ def test_a_shared_latin_name_missing_from_one_version_is_flagged():
         "id": "Hanoi dan Program (UNICEF) menandatangani.",
         "el": "Το Ανόι και το Πρόγραμμα (UNDP) υπέγραψαν.",
     }
-    (finding,) = disagree.compare_units(units)
+    (finding,) = compare.compare_units(units)
     assert finding.kind == "name" and finding.values["id"] == "UNICEF" and finding.values["de"] == "UNDP"
 
 
@@ -146,7 +146,7 @@ def test_a_country_named_in_one_version_only_is_a_meaning_difference():
         "id": "Hanoi menjadi pusat inovasi di kawasan Utara dan seluruh negeri.",
         "el": "Το Ανόι θα γίνει το κέντρο καινοτομίας της Βόρειας περιοχής και ολόκληρης της χώρας.",
     }
-    (finding,) = disagree.compare_units(units, {"de": "de", "id": "id", "el": "el"})
+    (finding,) = compare.compare_units(units, {"de": "de", "id": "id", "el": "el"})
     assert finding.kind == "meaning" and finding.about == "CN"
     assert finding.values == {"de": "Nordchinas und ganz Chinas", "id": "", "el": ""}
 
@@ -160,27 +160,27 @@ def test_a_country_said_by_an_adjective_in_another_version_is_no_difference():
     }
     languages = {d: d for d in units}
     assert [m.key for m in places.countries(units["id"], "id")] == ["RU"]
-    assert disagree.compare_units(units, languages) == []
+    assert compare.compare_units(units, languages) == []
 
 
 def test_opposite_compass_points_are_a_meaning_difference_the_same_one_is_not():
     north = {"id": "pusat inovasi di kawasan Utara", "el": "το κέντρο της Βόρειας περιοχής"}
     languages = {"id": "id", "el": "el", "hi": "hi"}
-    assert disagree.compare_units({**north, "hi": "उत्तरी क्षेत्र का केंद्र"}, languages) == []
-    (finding,) = disagree.compare_units({**north, "hi": "दक्षिणी क्षेत्र का केंद्र"}, languages)
+    assert compare.compare_units({**north, "hi": "उत्तरी क्षेत्र का केंद्र"}, languages) == []
+    (finding,) = compare.compare_units({**north, "hi": "दक्षिणी क्षेत्र का केंद्र"}, languages)
     assert finding.kind == "meaning" and finding.values["hi"] == "दक्षिणी" and finding.values["id"] == "Utara"
 
 
 def test_short_or_lowercase_latin_words_are_not_taken_for_countries():
     # "Anh" (United Kingdom in Vietnamese) is also "you"; "Nam" of "Việt Nam" is no compass point
     assert places.countries("anh ấy đến Hà Nội", "vi") == []
-    assert places.directions("Việt Nam và Hàn Quốc", "vi") == []
+    assert compass.directions("Việt Nam và Hàn Quốc", "vi") == []
 
 
 def test_the_note_names_the_country_a_version_does_not_name_in_the_answer_language():
     values = {"a": "Nordchinas", "b": "", "c": ""}
     langs = {"a": "de", "b": "id", "c": "el"}
-    text = disagree.note("meaning", values, langs, "de", about="CN")
+    text = notes.note("meaning", values, langs, "de", about="CN")
     assert text == (
         "Die Übersetzungen weichen ab: die deutsche sagt “Nordchinas”; "
         "die indonesische und griechische nennen China nicht."
@@ -188,7 +188,7 @@ def test_the_note_names_the_country_a_version_does_not_name_in_the_answer_langua
 
 
 def test_the_note_groups_versions_that_say_the_same():
-    text = disagree.note(
+    text = notes.note(
         "meaning",
         {"a": "Nordchinas", "b": "kawasan Utara", "c": "kawasan Utara"},
         {"a": "de", "b": "id", "c": "id"},
@@ -198,14 +198,13 @@ def test_the_note_groups_versions_that_say_the_same():
     assert text == "The translations differ: " + expected
 
 
-def test_model_claimed_differences_need_verbatim_quotes_on_both_sides(monkeypatch):
+def test_model_claimed_differences_need_verbatim_quotes_on_both_sides():
     units = {"a.txt": "Hanoi soll Zentrum Nordchinas werden.", "b.txt": "Hanoi menjadi pusat kawasan Utara."}
     reply = (
         '{"a": "A", "a_text": "Nordchinas", "b": "B", "b_text": "kawasan Utara"}\n'
         '{"a": "A", "a_text": "Südchinas", "b": "B", "b_text": "kawasan Selatan"}'  # not in the text
     )
-    monkeypatch.setattr("rag.llm.client.chat", lambda messages, settings: reply)
-    found = disagree.llm_meaning(units, settings=None)
+    found = model.llm_meaning(units, chat=lambda messages: reply)
     assert [(f.kind, f.values) for f in found] == [
         ("meaning", {"a.txt": "Nordchinas", "b.txt": "kawasan Utara"})
     ]
@@ -224,12 +223,12 @@ def test_the_four_translations_align_and_the_interview_with_nothing(seed_setting
 
 
 def test_the_only_flags_on_the_clean_seeds_are_the_german_north_china(seed_settings):
-    findings = stored_alignment(get_store(seed_settings)).extra["findings"]
+    findings = stored_alignment(get_store(seed_settings)).differences
     flags = [f for found in findings.values() for f in found]
-    assert [f["kind"] for f in flags] == ["meaning", "meaning"]  # the two sentences that say it
+    assert [f.kind for f in flags] == ["meaning", "meaning"]  # the two sentences that say it
     for f in flags:
-        assert "Nordchina" in f["values"][DE] and f["about"] == "CN"
-        assert {d: v for d, v in f["values"].items() if d != DE} == {ID: "", EL: "", HI: ""}
+        assert "Nordchina" in f.values[DE] and f.about == "CN"
+        assert {d: v for d, v in f.values.items() if d != DE} == {ID: "", EL: "", HI: ""}
 
 
 def test_the_north_china_answer_says_the_translations_differ(seed_settings):
@@ -273,15 +272,15 @@ def test_a_sentence_only_one_of_three_versions_has_is_not_reported_missing_one_d
     sentences = {d: {"texts": [f"Satz {d}.", "Noch einer."], "language": "de"} for d in "abc"}
     family = {d: set("abc") - {d} for d in "abc"}
     only_a = SimpleNamespace(groups={"g": [("a", 1)]}, family=family, sentences=sentences)
-    assert disagree.find_differences(only_a) == {}  # mostly a sentence split in three
+    assert compare.find_differences(only_a) == {}  # mostly a sentence split in three
     not_c = SimpleNamespace(groups={"g": [("a", 1), ("b", 1)]}, family=family, sentences=sentences)
-    assert disagree.find_differences(not_c) == {
-        "g": [{"kind": "missing", "values": {"a": "Noch einer.", "b": "Noch einer.", "c": ""}}]
+    assert compare.find_differences(not_c) == {
+        "g": [Finding("missing", {"a": "Noch einer.", "b": "Noch einer.", "c": ""})]
     }
 
 
 def test_a_short_range_of_years_reads_as_both_years():
-    assert [f.key for f in disagree.facts("in 1348–50 and 1620-21")] == [
+    assert [f.key for f in facts.facts("in 1348–50 and 1620-21")] == [
         "1348--",
         "1350--",
         "1620--",
@@ -295,5 +294,5 @@ def test_a_demonym_or_a_name_inside_a_longer_name_is_no_country_swap():
         "en": "The dominant areas are Los Angeles and San Diego.",
         "de": "Die dominierenden Gebiete sind Los Angeles und San Diego.",
     }
-    found = disagree.compare_units(units, {d: d for d in units})
+    found = compare.compare_units(units, {d: d for d in units})
     assert all(f.kind != "name" for f in found)  # "Diego" of "San Diego" is not Diego Garcia
