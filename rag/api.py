@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -34,6 +33,7 @@ from rag.retrieval.groups import group_translations
 from rag.retrieval.query import Query, analyse
 from rag.retrieval.search import search
 from rag.settings import Settings, get_settings
+from rag.text.normalise import clean_question_text
 from rag.translations.align import Alignment
 from rag.translations.refresh import refresh as refresh_translations
 from rag.translations.sidecar import alignment as stored_alignment
@@ -59,7 +59,7 @@ def validate_question(question: Any, settings: Settings) -> str:
     """The question, trimmed; ValueError with a message for what cannot be asked."""
     if not isinstance(question, str):
         raise ValueError(f"the question must be a string, not {type(question).__name__}")
-    cleaned = "".join(ch for ch in question if ch in "\n\t" or unicodedata.category(ch) != "Cc").strip()
+    cleaned = clean_question_text(question)  # a terminal's colour codes go whole, not only their escape byte
     if not cleaned:
         raise ValueError("the question is empty: type a question about the documents")
     if len(cleaned) > settings.max_question_chars:

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from rag.index.embedders import get_embedder
-from rag.ingestion.documents import detect_language
 from rag.settings import Settings
+from rag.text.langid import detect_language
 from rag.text.phrases import NOT_IN_DOCUMENTS
 from rag.text.terms import TOKEN, Term, names_visible, salient_terms
 from rag.text.words import answer_kind, content_words
@@ -94,14 +94,17 @@ def analyse(
         vector, previous, shown = mixed(both[:1], both[1])[0], both[1], f"{prev_text} / {text}"
     else:
         vector, previous, shown = embedder.embed_queries([text])[0], None, text
-    language = detect_language(question)
+    # among the languages that can occur: the documents' and those the product answers in (unrestricted,
+    # short Indonesian questions read as Malay, Hindi ones as Nepali)
+    possible = set(doc_languages) | set(NOT_IN_DOCUMENTS)
+    language = detect_language(question, possible)
     return read(
         question,
         vector,
         language,
         answer_language(language, set(doc_languages), settings),
         text=text,
-        text_language=language if text == question else detect_language(text),
+        text_language=language if text == question else detect_language(text, possible),
         shown=shown,
         previous=previous,
     )

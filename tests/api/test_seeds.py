@@ -96,3 +96,15 @@ def test_real_questions_with_paraphrased_words_are_still_answered(seed_settings)
     ]:
         answer = rag.ask(q, settings=seed_settings)
         assert answer.answered and needle in answer.text, (q, answer.text)
+
+
+def test_a_question_pasted_with_a_terminal_colour_code_is_answered_as_without_it(seed_settings):
+    plain = rag.ask("What did Hanoi sign with St Petersburg?", settings=seed_settings)
+    for question in (
+        "What did Hanoi sign with St Petersburg?\x1b[31m",
+        "\x1b[1;32mWas hat Hanoi mit Sankt Petersburg unterzeichnet?\x1b[0m",
+    ):
+        coloured = rag.ask(question, settings=seed_settings)
+        assert coloured.answered, question
+        assert coloured.citations[0].group == plain.citations[0].group
+        assert "[31m" not in coloured.query and "[0m" not in coloured.query

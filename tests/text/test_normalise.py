@@ -74,10 +74,8 @@ def test_a_question_pasted_with_a_colour_code_keeps_no_number_of_it():
     assert "31" not in clean_question_text(COLOURED)
 
 
-@pytest.mark.xfail(strict=True, reason="rag.api.validate_question does not call clean_question_text yet")
 def test_validate_question_drops_the_colour_code():
-    # fails today: the escape byte goes, "[31m" stays and is read as the number 31. Once api.py calls
-    # clean_question_text this passes, and strict=True makes the suite say so: remove the mark then.
+    # failed before the fix: the escape byte went, "[31m" stayed and was read as the number 31
     from rag.api import validate_question
     from rag.settings import Settings
 
