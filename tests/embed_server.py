@@ -8,13 +8,13 @@ malformed body. ``requests`` keeps every request's JSON body.
 from __future__ import annotations
 
 import json
-import threading
 import time
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 from rag.index.embedders.builtin import hashed_vector
+from tests.scripted_server import ScriptedServer
 
 
 @dataclass
@@ -27,23 +27,14 @@ class Step:
 
 
 @dataclass
-class FakeEmbeddings:
+class FakeEmbeddings(ScriptedServer[Step]):
     script: list[Step] = field(default_factory=lambda: [Step()])
-    requests: list[dict[str, Any]] = field(default_factory=list)
-    server: ThreadingHTTPServer | None = None
-
-    @property
-    def base_url(self) -> str:
-        assert self.server is not None
-        host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}/v1"
 
     def texts(self) -> list[str]:
         return [t for r in self.requests for t in r["input"]]
 
     def start(self) -> FakeEmbeddings:
         fake = self
-        lock = threading.Lock()
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
@@ -53,9 +44,7 @@ class FakeEmbeddings:
 
             def do_POST(self) -> None:
                 body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
-                with lock:
-                    fake.requests.append(body)
-                    step = fake.script[min(len(fake.requests) - 1, len(fake.script) - 1)]
+                step = fake.record(body)
                 if step.delay:
                     time.sleep(step.delay)
                 if step.status != 200:
@@ -88,12 +77,5 @@ class FakeEmbeddings:
                 except (BrokenPipeError, ConnectionResetError):  # the client gave up (a timeout test)
                     pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.serve(Handler)
         return self
-
-    def stop(self) -> None:
-        if self.server is not None:
-            self.server.shutdown()
-            self.server.server_close()

@@ -7,11 +7,12 @@ error status, a delay (a hang), or a malformed body. Streaming requests get serv
 from __future__ import annotations
 
 import json
-import threading
 import time
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler
 from typing import Any
+
+from tests.scripted_server import ScriptedServer
 
 
 @dataclass
@@ -24,20 +25,8 @@ class Step:
 
 
 @dataclass
-class FakeLLM:
-    script: list[Step] = field(default_factory=list)
-    requests: list[dict[str, Any]] = field(default_factory=list)
-    server: ThreadingHTTPServer | None = None
-
-    @property
-    def base_url(self) -> str:
-        assert self.server is not None
-        host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}/v1"
-
-    def next_step(self) -> Step:
-        n = len(self.requests) - 1
-        return self.script[min(n, len(self.script) - 1)]
+class FakeLLM(ScriptedServer[Step]):
+    pass
 
     def start(self) -> FakeLLM:
         fake = self
@@ -50,8 +39,7 @@ class FakeLLM:
 
             def do_POST(self) -> None:
                 body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
-                fake.requests.append(body)
-                step = fake.next_step()
+                step = fake.record(body)
                 if step.delay:
                     time.sleep(step.delay)
                 if step.status != 200:
@@ -94,20 +82,8 @@ class FakeLLM:
                 self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
                 self.wfile.flush()
 
-        self.server = _QuietServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.serve(Handler)
         return self
-
-    def stop(self) -> None:
-        if self.server:
-            self.server.shutdown()
-            self.server.server_close()
-
-
-class _QuietServer(ThreadingHTTPServer):
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        pass  # a client that gave up on a hanging reply closed the socket: expected in the hang tests
 
 
 def _completion(text: str) -> dict[str, Any]:
