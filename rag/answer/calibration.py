@@ -38,7 +38,15 @@ from rag.settings import DECISIONS, Settings
 logger = logging.getLogger(__name__)
 
 VERSION = 1
-_METADATA = ("source", "fitted_on", "questions", "objective", "in_sample", "held_out", "date")
+_METADATA: dict[str, type | tuple[type, ...]] = {
+    "source": str,
+    "fitted_on": str,
+    "questions": int,
+    "objective": str,
+    "in_sample": dict,
+    "held_out": dict,
+    "date": str,
+}
 
 
 @dataclass(frozen=True)
@@ -73,7 +81,11 @@ class Calibration:
         return dataclasses.replace(self, **changes)
 
     def to_json(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"version": VERSION, "embedder": self.embedder, "fingerprint": self.fingerprint}
+        data: dict[str, Any] = {
+            "version": VERSION,
+            "embedder": self.embedder,
+            "fingerprint": self.fingerprint,
+        }
         data["parameters"] = self.values()
         data.update({k: getattr(self, k) for k in _METADATA})
         return data
@@ -88,7 +100,7 @@ class Calibration:
         params = data.get("parameters")
         if not isinstance(params, dict):
             raise ValueError(f"{where}: no 'parameters' object")
-        values: dict[str, float] = {}
+        values: dict[str, Any] = {}
         for name in DECISIONS:
             value = params.get(name)
             if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
@@ -100,11 +112,12 @@ class Calibration:
         embedder, fingerprint = data.get("embedder"), data.get("fingerprint")
         if not isinstance(embedder, str) or not (fingerprint is None or isinstance(fingerprint, str)):
             raise ValueError(f"{where}: 'embedder' must be a string and 'fingerprint' a string or null")
-        meta = {k: data[k] for k in _METADATA if k in data}
-        try:
-            return cls(**values, embedder=embedder, fingerprint=fingerprint, **meta)
-        except TypeError as exc:  # pragma: no cover - only a dataclass signature mismatch
-            raise ValueError(f"{where}: {exc}") from exc
+        for key, kind in _METADATA.items():
+            if key in data:
+                if not isinstance(data[key], kind) or isinstance(data[key], bool):
+                    raise ValueError(f"{where}: {key} is {data[key]!r}")
+                values[key] = data[key]
+        return cls(**values, embedder=embedder, fingerprint=fingerprint)
 
 
 def load(path: Path) -> Calibration:
@@ -197,7 +210,10 @@ def calibration_for(settings: Settings) -> Calibration:
         first = key not in _WARNED
         _WARNED.add(key)
     if first:
-        values = {**cal.values(), **{n: getattr(settings, n) for n in DECISIONS if getattr(settings, n) is not None}}
+        values: dict[str, float] = {
+            **cal.values(),
+            **{n: getattr(settings, n) for n in DECISIONS if getattr(settings, n) is not None},
+        }
         warn_uncalibrated(identity_of(settings).name, values)
     return cal
 

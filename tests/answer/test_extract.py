@@ -62,7 +62,9 @@ def test_the_tie_is_the_settings_score_tie():
 def test_a_stage_given_unresolved_settings_says_so():
     best = _cand("a.txt", [FIRST], [0.05])
     with pytest.raises(RuntimeError, match="score_tie is unset"):
-        _answer("What did Hanoi sign?", [best, best], Settings(min_relevance=0.0, second_sentence_margin=0.03))
+        _answer(
+            "What did Hanoi sign?", [best, best], Settings(min_relevance=0.0, second_sentence_margin=0.03)
+        )
 
 
 def test_another_passage_is_cited_when_the_first_sentence_lacks_a_name_of_the_question():
