@@ -142,7 +142,7 @@ class Found:
     """What a question found: everything ask and stream need to answer it."""
 
     query: Query
-    groups: list[Candidate]  # grounded groups, best first
+    groups: list[Candidate]  # grounded groups, best first (from ``searched``: not yet grounded)
     means: dict[str, np.ndarray]  # per-language sentence means (for verifying model sentences)
     alignment: Alignment  # which sentences translate each other, and where they differ
 
