@@ -209,7 +209,10 @@ def fit(
     spans = [supporting_spans(item, s) for item in items]
     found = []
     for item in tqdm(items, desc="retrieve", unit="question", disable=not progress):
-        f = api.searched(item.question, item.history, s)
+        try:
+            f = api.searched(item.question, item.history, s)
+        except ValueError as exc:
+            raise ValueError(f"{item.id}: {exc}") from None
         cached = _CachedQuery(**{x.name: getattr(f.query, x.name) for x in fields(Query)})
         found.append(api.Found(cached, f.groups, f.means, f.alignment))
     now = (s.decision("min_relevance"), s.decision("grounding_margin"), s.decision("foreign_share"))
@@ -230,12 +233,10 @@ def fit(
                 key = (tuple(id(g) for g in grounded), tuple(t >= r for t in tops))
                 if key not in answers[j]:
                     one = grounded_settings.model_copy(update={"min_relevance": r})
-                    answers[j][key] = judge(
-                        item, extractive_answer(f.query, grounded, f.alignment, one), spans[j]
-                    )
+                    answer = extractive_answer(f.query, grounded, f.alignment, one)
+                    answers[j][key] = judge(item, answer, spans[j])
                 outcomes[row[r, m, sh], j] = answers[j][key]
-    k = max(1, min(k, len(items)))
-    return Fit(params, outcomes, row[now], wrong_cost, folds_of(items, k))
+    return Fit(params, outcomes, row[now], wrong_cost, folds_of(items, max(1, min(k, len(items)))))
 
 
 @dataclass(frozen=True)
@@ -265,8 +266,7 @@ def calibrate(
         raise ValueError(f"--folds must be 1 or more, not {folds}")
     items = read_questions(questions)
     result = fit(items, settings, wrong_cost, folds, progress)
-    everything = np.ones(len(items), dtype=bool)
-    chosen = result.best(everything)
+    chosen = result.best(np.ones(len(items), dtype=bool))
     held, fold_rows = result.held_out() if len(set(result.folds)) > 1 else ({}, [])
     s = resolve(settings)  # the values not fitted are kept as they are now
     values: dict[str, float] = {
@@ -285,7 +285,9 @@ def calibrate(
         held_out=held,
         date=datetime.now(UTC).isoformat(timespec="seconds"),
     )
-    path = None
+    path, explicit = None, [n for n in FITTED if getattr(settings, n) is not None]
+    if explicit and not dry_run:
+        logger.warning("%s set in the settings: it overrides the calibration written", ", ".join(explicit))
     if not dry_run:
         path = index_path(settings)
         save(path, calibration)
