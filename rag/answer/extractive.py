@@ -23,6 +23,7 @@ from rag.text.terms import found_verbatim
 from rag.text.translit import fold
 from rag.text.words import used_in, word_bag
 from rag.translations.align import Alignment
+from rag.translations.facts import facts
 from rag.types import Answer, Citation
 
 logger = logging.getLogger(__name__)
@@ -34,8 +35,45 @@ logger = logging.getLogger(__name__)
 # 0.817 / 0.751; 0.002 sits inside the flat part. Both come from the calibration (rag.answer.calibration).
 
 
+def sentence_text(cand: Candidate, i: int) -> str:
+    a, b = cand.sentences[i]
+    return cand.text[a - cand.start : b - cand.start]
+
+
+def gives(text: str, kind: str | None) -> bool:
+    """Whether a sentence states what ``kind`` asks for: a date, or a count or amount (a date's day or
+    year is not a count: "the system introduced on 1 July 2025" does not say how many)."""
+    if kind is None:
+        return True
+    wanted = ("date",) if kind == "date" else ("number", "amount")
+    return any(f.kind in wanted for f in facts(text))
+
+
+def first_sentence(query: Query, leaders: list[Candidate], settings: Settings) -> tuple[Candidate, int]:
+    """The answer's first sentence: the best sentence of the best group, unless it does not give the
+    kind of answer the question asks for (a date, a number) and a sentence that does scores within
+    ``second_sentence_margin`` of it, in the best group or one of the next two."""
+    best = leaders[0]
+    if query.kind is None or gives(sentence_text(best, best.best_sentence), query.kind):
+        return best, best.best_sentence
+    top = float(best.sent_scores.max())
+    options = [
+        (float(c.sent_scores[i]), n, c, i) for n, c in enumerate(leaders[:3]) for i in range(len(c.sentences))
+    ]
+    for score, _, cand, i in sorted(options, key=lambda o: (-o[0], o[1])):
+        if score < top - settings.decision("second_sentence_margin"):
+            break
+        if gives(sentence_text(cand, i), query.kind):
+            return cand, i
+    return best, best.best_sentence
+
+
 def _pick_sentences(
-    leaders: list[Candidate], settings: Settings, first_complete: bool = False
+    leaders: list[Candidate],
+    settings: Settings,
+    first_complete: bool = False,
+    start: tuple[Candidate, int] | None = None,
+    kind: str | None = None,
 ) -> list[tuple[Candidate, int]]:
     """(chunk, sentence index) pairs that make up the answer, best first.
 
@@ -46,22 +84,27 @@ def _pick_sentences(
     the sentences disagree), or when the first may be incomplete: it does not name every name and
     number of the question, or the question's names cannot be seen (``first_complete`` False). On the
     gold set most second sentences from other groups lay outside every supporting passage.
+    ``start``: the first sentence (``first_sentence``), else the best group's best one. When the
+    question asks for a ``kind`` of answer and the first sentence gives it, a second one must too.
     """
-    best = leaders[0]
-    picks = [(best, best.best_sentence)]
-    top = float(best.sent_scores.max())
+    best, first = start or (leaders[0], leaders[0].best_sentence)
+    picks = [(best, first)]
+    kind_given = kind is not None and gives(sentence_text(best, first), kind)
+    top = float(best.sent_scores[first])
     options: list[tuple[float, Candidate, int]] = []
-    order = np.argsort(-best.sent_scores)
-    if len(order) > 1:
-        options.append((float(best.sent_scores[order[1]]), best, int(order[1])))
+    order = [int(i) for i in np.argsort(-best.sent_scores) if int(i) != first]
+    if order:
+        options.append((float(best.sent_scores[order[0]]), best, order[0]))
     # the next groups' best sentences compete too: when the best group is the wrong one, the
     # answer is often there (measured: without them accuracy 0.87 instead of 0.92)
-    options.extend((float(o.sent_scores.max()), o, o.best_sentence) for o in leaders[1:3])
+    options.extend((float(o.sent_scores.max()), o, o.best_sentence) for o in leaders[:3] if o is not best)
     margin, tie = settings.decision("second_sentence_margin"), settings.decision("score_tie")
     for score, cand, i in sorted(options, key=lambda o: -o[0]):
         if len(picks) >= settings.answer_max_sentences:
             break
         if score < top - margin or not is_relevant(cand, settings):
+            continue
+        if kind_given and not gives(sentence_text(cand, i), kind):
             continue
         if cand is best or score >= top - tie or not first_complete:
             picks.append((cand, i))
@@ -103,10 +146,10 @@ def extractive_answer(
     prefer = query.answer_language
     citations: list[Citation] = []
     parts: list[str] = []
-    best = leaders[0]
-    first = cite_group(best, best.best_sentence, [best, *best.members], alignment, prefer)
+    best, i = first_sentence(query, leaders, settings)
+    first = cite_group(best, i, [best, *best.members], alignment, prefer)
     complete = names_everything(query, first)
-    picks = _pick_sentences(leaders, settings, complete)
+    picks = _pick_sentences(leaders, settings, complete, (best, i), query.kind)
     for n, (cand, i) in enumerate(picks, start=1):
         group = first if n == 1 else cite_group(cand, i, [cand, *cand.members], alignment, prefer)
         if n > 1 and cand is not best and complete and not adds_content(query, first, group, prefer):

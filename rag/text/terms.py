@@ -157,9 +157,34 @@ def salient_terms(question: str, language: str = "", tokens: list[re.Match[str]]
         else:
             runs.append([m])
         prev_end = m.end()
+    runs = _joined_names(question, runs)
     terms += [Term(question[r[0].start() : r[-1].end()], r[0].start(), r[-1].end()) for r in runs]
     # the longest names first: they carry the most; a question with many is capped for speed
     return sorted(terms, key=lambda t: -len(t.text))[:MAX_TERMS]
+
+
+# An institution's or a law's name runs on over "of", "on", "for" ("Ministry of Science and Technology",
+# "Law on Science, Technology and Innovation"): after one of these, ", " and "and" go on with it. Tested
+# word by word, each word of it moved the question's vector too little to be seen (the whole name is
+# what the evidence speaks of); a list of places ("Paris and Tokyo") has no "of" and stays apart.
+_OF = re.compile(r"^\s+(?:of|on|for|für|über)\s+$")
+_AND = re.compile(r"^(?:,\s+|\s+(?:and|und)\s+|,\s+(?:and|und)\s+)$")
+CONNECTORS = frozenset({"of", "on", "for", "für", "über", "and", "und"})
+
+
+def _joined_names(question: str, runs: list[list[re.Match[str]]]) -> list[list[re.Match[str]]]:
+    out: list[list[re.Match[str]]] = []
+    named = False  # whether the run being built has gone on over an "of" already
+    for run in runs:
+        if out and not _caseless(run[0].group()) and not _caseless(out[-1][-1].group()):
+            gap = question[out[-1][-1].end() : run[0].start()]
+            if _OF.match(gap) or (named and _AND.match(gap)):
+                out[-1] = out[-1] + run
+                named = True
+                continue
+        out.append(run)
+        named = False
+    return out
 
 
 def masked_questions(question: str, terms: list[Term]) -> list[str]:
@@ -190,7 +215,7 @@ def found_verbatim(term: Term, folded_text: str) -> bool:
     numbers = DIGITS.findall(term.text)
     if numbers:
         return all(re.search(rf"(?<!\d){n}(?!\d)", folded_text) for n in numbers)
-    words = [w for w in TOKEN.findall(fold(term.text)) if len(w) >= 3]
+    words = [w for w in TOKEN.findall(fold(term.text)) if len(w) >= 3 and w not in CONNECTORS]
     if not words:
         return False
     if all((w[:-2] if len(w) >= 6 else w) in folded_text for w in words):

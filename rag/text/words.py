@@ -14,7 +14,12 @@ from rag.text.terms import DIGITS, TOKEN, Term
 # "When ...?" is answered by a date, "How many ...?" by a number: a passage without one does not
 # answer the question, however close it is ("When did the delegation travel to Korea?" and the sentence
 # about sending it, which has no date).
-_WHEN = re.compile(r"\b(?:when|wann|kapan|πότε|quand|cuándo|khi nào|bao giờ|lúc nào)\b|कब", re.IGNORECASE)
+_WHEN = re.compile(
+    r"\b(?:when|wann|kapan|πότε|quand|cuándo|khi nào|bao giờ|lúc nào"
+    r"|(?:which|what) year|welche[mns]? jahr|tahun berapa|ποι[οα] (?:έτος|χρονιά)|năm nào)\b"
+    r"|कब|किस (?:वर्ष|साल)",
+    re.IGNORECASE,
+)
 _COUNT = re.compile(
     r"\b(?:how many|how much|wie viele?|wieviele?|berapa|πόσ\w*|combien|cuánt\w*|bao nhiêu)\b|कितन",
     re.IGNORECASE,
