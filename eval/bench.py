@@ -77,6 +77,7 @@ def query_figures(index: Path, n: int = 60) -> dict[str, Any]:
     """Warm offline answers to the five QUESTIONS in turn, in parts; then again with the store's
     record cache emptied before each question (every record read from Chroma)."""
     import rag
+    from rag.answer.calibration import resolve
     from rag.answer.extractive import extractive_answer
     from rag.answer.grounding import ground
     from rag.index.store import get_store
@@ -85,7 +86,7 @@ def query_figures(index: Path, n: int = 60) -> dict[str, Any]:
     from rag.retrieval.search import search
     from rag.translations.sidecar import alignment as stored_alignment
 
-    s = rag.get_settings(index_dir=index)
+    s = resolve(rag.get_settings(index_dir=index))  # the decisions from the calibration, as rag.api does
     store = get_store(s)
     rag.ask(QUESTIONS[0], settings=s)
     result: dict[str, Any] = {"n": n}

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from rag.answer.calibration import resolve
 from rag.answer.cite import passage_disagreements
 from rag.answer.extractive import extractive_answer
 from rag.answer.grounding import ground
@@ -52,7 +53,9 @@ logger = logging.getLogger(__name__)
 
 
 def _settings(settings: Settings | None) -> Settings:
-    return settings if settings is not None else get_settings()
+    """The call's settings, every answer decision filled from the index's calibration where the caller
+    left it unset (``rag.answer.calibration``): the stages below read plain numbers."""
+    return resolve(settings if settings is not None else get_settings())
 
 
 def validate_question(question: Any, settings: Settings) -> str:
@@ -139,7 +142,7 @@ class Found:
     """What a question found: everything ask and stream need to answer it."""
 
     query: Query
-    groups: list[Candidate]  # grounded groups, best first
+    groups: list[Candidate]  # grounded groups, best first (from ``searched``: not yet grounded)
     means: dict[str, np.ndarray]  # per-language sentence means (for verifying model sentences)
     alignment: Alignment  # which sentences translate each other, and where they differ
 
@@ -157,7 +160,9 @@ def _standalone(question: str, msgs: list[dict[str, str]], settings: Settings) -
         return None
 
 
-def _find(question: str, history: Any, settings: Settings) -> Found:
+def searched(question: str, history: Any, settings: Settings) -> Found:
+    """What a question finds before grounding (``groups`` not yet grounded): none of it depends on the
+    answer decisions (``rag.calibrate`` grounds and answers it again per candidate calibration)."""
     text = validate_question(question, settings)
     msgs = validate_history(history)
     preload_language_model()  # first question: loads while Chroma is imported and the index opened
@@ -165,8 +170,13 @@ def _find(question: str, history: Any, settings: Settings) -> Found:
     store = get_store(settings)
     query = analyse(text, settings, msgs, _standalone(text, msgs, settings), _languages(store))
     alignment = stored_alignment(store)
-    grounded = ground(query, _groups(query, store, alignment, settings), alignment, settings)
-    return Found(query, grounded, store.stats().sentence_mean, alignment)
+    groups = _groups(query, store, alignment, settings)
+    return Found(query, groups, store.stats().sentence_mean, alignment)
+
+
+def _find(question: str, history: Any, settings: Settings) -> Found:
+    f = searched(question, history, settings)
+    return replace(f, groups=ground(f.query, f.groups, f.alignment, settings))
 
 
 def _llm_prompt(f: Found, settings: Settings) -> generate.Prompt | None:

@@ -1,4 +1,4 @@
-"""The ``rag`` command: ingest, ask, retrieve, ui, eval."""
+"""The ``rag`` command: ingest, ask, retrieve, calibrate, ui, eval."""
 
 from __future__ import annotations
 
@@ -54,6 +54,35 @@ def _print_passages(passages: list[Any]) -> None:
             print(f"    ! {d.kind}: {d.note}")
 
 
+_HEAD = ("", "min_relevance", "grounding_margin", "foreign_share", "right", "wrong", "refused", "score")
+_WIDTHS = (30, 14, 17, 14, 7, 7, 9, 9)
+
+
+def _calibration_table(report: Any) -> str:
+    """``rag calibrate``'s figures: the values before, fitted in-sample, held out (and per fold)."""
+    f, cal = report.fit, report.calibration
+
+    def line(label: str, params: tuple[float, ...] | None, fig: dict[str, Any]) -> str:
+        shown = [f"{v:.4g}" for v in params] if params else ["", "", ""]
+        cells = [*shown, *(str(fig[k]) for k in ("right", "wrong", "refused")), f"{fig['score']:g}"]
+        return f"{label:<{_WIDTHS[0]}}" + "".join(
+            f"{c:>{w}}" for c, w in zip(cells, _WIDTHS[1:], strict=True)
+        )
+
+    title = f"calibration of {cal.embedder} on index rag_{cal.fingerprint}: {cal.questions} questions"
+    lines = [f"{title} from {cal.fitted_on}; objective {cal.objective}"]
+    lines.append("".join(f"{h:>{w}}" for h, w in zip(_HEAD, _WIDTHS, strict=True)))
+    lines.append(line("before (in-sample)", f.params[f.current], f.figures(f.current)))
+    lines.append(line("fitted (in-sample)", f.params[report.chosen], f.figures(report.chosen)))
+    if cal.held_out:
+        lines.append(line(f"fitted ({cal.held_out['folds']} folds, held out)", None, cal.held_out))
+        for fold, row in report.fold_rows:
+            fig = f.figures(row, fold)
+            lines.append(line(f"  fold {fold + 1} ({fig['n']} questions)", f.params[row], fig))
+    lines.append(f"written to {report.path}" if report.path else "dry run: nothing written")
+    return "\n".join(lines)
+
+
 def _settings(args: argparse.Namespace) -> Settings:
     overrides: dict[str, Any] = {}
     if getattr(args, "docs", None):
@@ -79,6 +108,15 @@ def main(argv: list[str] | None = None) -> int:
     p_ret.add_argument("question")
     p_ret.add_argument("-k", type=int, default=None)
     p_ret.add_argument("--json", action="store_true")
+    p_cal = sub.add_parser(
+        "calibrate", help="fit the answer thresholds to this index's embedder (README: Calibration)"
+    )
+    p_cal.add_argument("--questions", required=True, type=Path, help="JSONL in the format of eval/gold.jsonl")
+    p_cal.add_argument(
+        "--wrong-cost", type=float, default=2.0, help="a wrong answer costs this many right ones"
+    )
+    p_cal.add_argument("--folds", type=int, default=5, help="folds for the held-out figures")
+    p_cal.add_argument("--dry-run", action="store_true", help="print the figures, write nothing")
     p_ui = sub.add_parser("ui", help="start the web UI (python -m rag_ui)")
     p_ui.add_argument("--host", default=None)
     p_ui.add_argument("--port", default=None)
@@ -139,6 +177,13 @@ def main(argv: list[str] | None = None) -> int:
                 print(json.dumps([p.to_dict() for p in passages], ensure_ascii=False, indent=2))
             else:
                 _print_passages(passages)
+        elif args.cmd == "calibrate":
+            from rag import calibrate
+
+            fitted = calibrate.calibrate(
+                args.questions, settings, args.wrong_cost, args.folds, args.dry_run, sys.stderr.isatty()
+            )
+            print(_calibration_table(fitted))
     except (ValueError, RuntimeError, OSError) as exc:
         print(f"rag: {exc}", file=sys.stderr)
         return 2

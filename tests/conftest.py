@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from rag.answer import calibration
 from rag.index.store import reset_stores
 from rag.settings import Settings
 
@@ -31,6 +32,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 @pytest.fixture(autouse=True)
 def _fresh_stores():
     reset_stores()
+    calibration.forget()
     yield
     reset_stores()
 

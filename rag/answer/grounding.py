@@ -123,8 +123,8 @@ def ground(
             foreign,
             foreign_masked,
             len(words),
-            settings.foreign_margin,
-            settings.foreign_share,
+            settings.decision("foreign_margin"),
+            settings.decision("foreign_share"),
             strict,
         )
 
@@ -135,14 +135,14 @@ def ground(
     if (
         not strict
         and gives_kind(best, query.kind)
-        and not ungrounded_terms(best, query.vector, terms, masked, settings.grounding_margin)
+        and not ungrounded_terms(best, query.vector, terms, masked, settings.decision("grounding_margin"))
     ):
         kept.append(best)
     kept.extend(
         g
         for g in rest
         if gives_kind(g, query.kind)
-        and not ungrounded_terms(g, query.vector, terms, {}, settings.grounding_margin)
+        and not ungrounded_terms(g, query.vector, terms, {}, settings.decision("grounding_margin"))
         and not foreign_to(g, strict)
     )
     return kept

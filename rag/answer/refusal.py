@@ -30,7 +30,7 @@ def refusal(query: Query) -> Answer:
 
 def is_relevant(leader: Candidate, settings: Settings) -> bool:
     """Whether the best passage is close enough to the question to answer from it."""
-    return float(leader.sent_cos.max()) >= settings.min_relevance
+    return float(leader.sent_cos.max()) >= settings.decision("min_relevance")
 
 
 def gives_kind(leader: Candidate, kind: str | None) -> bool:

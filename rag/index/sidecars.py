@@ -24,6 +24,7 @@ from rag.index.chroma import IndexError_
 STATS = "stats.json"
 JOURNAL = "deleting.json"
 LOCK = "lock"
+CALIBRATION = "calibration.json"  # rag.answer.calibration's, written by `rag calibrate`
 
 
 def write_json(path: Path, data: Any) -> None:
@@ -56,9 +57,11 @@ class Sidecars:
         write_json(self.path(suffix), data)
 
     def remove_all(self) -> None:
-        """Delete every JSON sidecar (they describe an index that is gone)."""
+        """Delete every JSON sidecar (they describe an index that is gone), but the calibration: it
+        describes the embedder's scale on these documents, which a rebuilt index has again."""
         for sidecar in self.folder.glob(f"{self.name}.*.json"):
-            sidecar.unlink()
+            if not sidecar.name.endswith(f".{CALIBRATION}"):
+                sidecar.unlink()
 
     def writer_lock(self, timeout: float = 0) -> FileLock:
         """The one-writer lock: Chroma's embedded client is not safe for two writing processes."""

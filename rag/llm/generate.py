@@ -109,8 +109,8 @@ class Assembler:
             vecs,
             self.embedder.embed_queries,
             self.means,
-            self.settings.claim_min_score,
-            self.settings.claim_term_margin,
+            self.settings.decision("claim_min_score"),
+            self.settings.decision("claim_term_margin"),
         )
         added = []
         for claim in claims:

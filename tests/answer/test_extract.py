@@ -3,9 +3,9 @@ may be the wrong one (citation precision, eval issue 6)."""
 
 from __future__ import annotations
 
+import pytest
+
 from rag.answer.extractive import (
-    SCORE_TIE,
-    SECOND_SENTENCE_MARGIN,
     adds_content,
     extractive_answer,
     names_everything,
@@ -18,7 +18,9 @@ from rag.types import Citation
 
 from ..conftest import make_candidate, make_query
 
-SETTINGS = Settings(min_relevance=0.0)
+SETTINGS = Settings(min_relevance=0.0, second_sentence_margin=0.03, score_tie=0.002)
+SECOND_SENTENCE_MARGIN = SETTINGS.decision("second_sentence_margin")
+SCORE_TIE = SETTINGS.decision("score_tie")
 
 
 def _cand(name: str, sentences: list[str], scores: list[float]) -> Candidate:
@@ -26,8 +28,8 @@ def _cand(name: str, sentences: list[str], scores: list[float]) -> Candidate:
     return make_candidate(" ".join(sentences), doc_id=name, sentences=sentences, scores=scores)
 
 
-def _answer(question: str, leaders: list[Candidate]) -> list[str]:
-    a = extractive_answer(make_query(question), leaders, Alignment({}, {}), SETTINGS)
+def _answer(question: str, leaders: list[Candidate], settings: Settings = SETTINGS) -> list[str]:
+    a = extractive_answer(make_query(question), leaders, Alignment({}, {}), settings)
     return [c.doc_id for c in a.citations]
 
 
@@ -47,6 +49,22 @@ def test_another_passage_is_cited_when_its_sentence_scores_as_well_as_the_first(
     # (the tie speaks of "innovation", which the first does not: see adds_content)
     question = "What on innovation did Hanoi sign with St Petersburg?"
     assert _answer(question, [best, other]) == ["a.txt", "b.txt"]
+
+
+def test_the_tie_is_the_settings_score_tie():
+    best = _cand("a.txt", [FIRST], [0.05])
+    other = _cand("b.txt", [OTHER], [0.05 - SCORE_TIE / 2])
+    question = "What on innovation did Hanoi sign with St Petersburg?"
+    no_tie = SETTINGS.model_copy(update={"score_tie": SCORE_TIE / 4})
+    assert _answer(question, [best, other], no_tie) == ["a.txt"]
+
+
+def test_a_stage_given_unresolved_settings_says_so():
+    best = _cand("a.txt", [FIRST], [0.05])
+    with pytest.raises(RuntimeError, match="score_tie is unset"):
+        _answer(
+            "What did Hanoi sign?", [best, best], Settings(min_relevance=0.0, second_sentence_margin=0.03)
+        )
 
 
 def test_another_passage_is_cited_when_the_first_sentence_lacks_a_name_of_the_question():

