@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
 from platformdirs import user_data_dir
 from pydantic import AliasChoices, Field, SecretStr
@@ -194,16 +194,7 @@ Decision = Literal[
     "claim_min_score",
     "claim_term_margin",
 ]
-DECISIONS: tuple[Decision, ...] = (
-    "min_relevance",
-    "grounding_margin",
-    "foreign_margin",
-    "foreign_share",
-    "second_sentence_margin",
-    "score_tie",
-    "claim_min_score",
-    "claim_term_margin",
-)
+DECISIONS: tuple[Decision, ...] = get_args(Decision)
 
 # Bump when what is stored changes: ids, metadata keys, or what cleaning and chunking keep.
 # 5: alignment sidecar, Hindi comment counter dropped; 6: one collection per (kind, language), language in ids
