@@ -31,7 +31,7 @@ class HtmlReader:
     extra: str | None = "html"
 
     def unavailable(self) -> str | None:
-        return needs_extra(self, "trafilatura", "lxml")
+        return needs_extra(self, "trafilatura", "lxml", "lxml_html_clean")
 
     def read(self, data: bytes, doc_id: str, limits: Limits) -> Reading:
         page = _decode(data, doc_id)
