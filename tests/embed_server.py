@@ -10,11 +10,10 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 from rag.index.embedders.builtin import hashed_vector
-from tests.scripted_server import ScriptedServer
+from tests.scripted_server import ScriptedHandler, ScriptedServer
 
 
 @dataclass
@@ -34,48 +33,25 @@ class FakeEmbeddings(ScriptedServer[Step]):
         return [t for r in self.requests for t in r["input"]]
 
     def start(self) -> FakeEmbeddings:
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args: Any) -> None:  # keep test output clean
-                pass
-
-            def do_POST(self) -> None:
-                body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
-                step = fake.record(body)
-                if step.delay:
-                    time.sleep(step.delay)
-                if step.status != 200:
-                    error = {"error": {"message": "scripted failure", "type": "server_error"}}
-                    self._send(step.status, json.dumps(error), step.headers)
-                elif step.body is not None:
-                    self._send(200, step.body, step.headers)
-                else:
-                    texts = [body["input"]] if isinstance(body["input"], str) else body["input"]
-                    data = [
-                        {"object": "embedding", "index": i, "embedding": hashed_vector(t, step.dim).tolist()}
-                        for i, t in enumerate(texts)
-                    ]
-                    reply = {"object": "list", "data": data, "model": body.get("model"), "usage": {}}
-                    self._send(200, json.dumps(reply), step.headers)
-
-            def _send(self, status: int, payload: str, headers: dict[str, str]) -> None:
-                data = payload.encode()
-                try:
-                    self.send_response(status)
-                    self.send_header("Content-Type", "application/json")
-                    self.send_header("Content-Length", str(len(data)))
-                    # no keep-alive: a stopped server must be down for a client that called it before
-                    self.send_header("Connection", "close")
-                    self.close_connection = True
-                    for k, v in headers.items():
-                        self.send_header(k, v)
-                    self.end_headers()
-                    self.wfile.write(data)
-                except (BrokenPipeError, ConnectionResetError):  # the client gave up (a timeout test)
-                    pass
-
-        self.serve(Handler)
+        self.serve(_Handler)
         return self
+
+
+class _Handler(ScriptedHandler):
+    def do_POST(self) -> None:
+        body, step = self.take()
+        if step.delay:
+            time.sleep(step.delay)
+        if step.status != 200:
+            error = {"error": {"message": "scripted failure", "type": "server_error"}}
+            self.send_json(step.status, json.dumps(error), step.headers)
+        elif step.body is not None:
+            self.send_json(200, step.body, step.headers)
+        else:
+            texts = [body["input"]] if isinstance(body["input"], str) else body["input"]
+            data = [
+                {"object": "embedding", "index": i, "embedding": hashed_vector(t, step.dim).tolist()}
+                for i, t in enumerate(texts)
+            ]
+            reply: dict[str, Any] = {"object": "list", "data": data, "model": body.get("model"), "usage": {}}
+            self.send_json(200, json.dumps(reply), step.headers)

@@ -9,10 +9,9 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler
 from typing import Any
 
-from tests.scripted_server import ScriptedServer
+from tests.scripted_server import ScriptedHandler, ScriptedServer
 
 
 @dataclass
@@ -26,64 +25,41 @@ class Step:
 
 @dataclass
 class FakeLLM(ScriptedServer[Step]):
-    pass
-
     def start(self) -> FakeLLM:
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args: Any) -> None:  # keep test output clean
-                pass
-
-            def do_POST(self) -> None:
-                body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
-                step = fake.record(body)
-                if step.delay:
-                    time.sleep(step.delay)
-                if step.status != 200:
-                    self._send(
-                        step.status, json.dumps({"error": {"message": "scripted failure", "type": "x"}})
-                    )
-                    return
-                if step.malformed:
-                    self._send(200, "{not json")
-                    return
-                if body.get("stream"):
-                    self._stream(step)
-                else:
-                    self._send(200, json.dumps(_completion(step.text)))
-
-            def _send(self, status: int, payload: str) -> None:
-                data = payload.encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def _stream(self, step: Step) -> None:
-                self.send_response(200)
-                self.send_header("Content-Type", "text/event-stream")
-                self.send_header("Transfer-Encoding", "chunked")
-                self.end_headers()
-                pieces = [
-                    step.text[i : i + step.chunk_chars] for i in range(0, len(step.text), step.chunk_chars)
-                ]
-                for piece in pieces:
-                    self._chunk(f"data: {json.dumps(_delta(piece))}\n\n")
-                self._chunk(f"data: {json.dumps(_delta('', finish=True))}\n\n")
-                self._chunk("data: [DONE]\n\n")
-                self.wfile.write(b"0\r\n\r\n")
-
-            def _chunk(self, text: str) -> None:
-                data = text.encode()
-                self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
-                self.wfile.flush()
-
-        self.serve(Handler)
+        self.serve(_Handler)
         return self
+
+
+class _Handler(ScriptedHandler):
+    def do_POST(self) -> None:
+        body, step = self.take()
+        if step.delay:
+            time.sleep(step.delay)
+        if step.status != 200:
+            self.send_json(step.status, json.dumps({"error": {"message": "scripted failure", "type": "x"}}))
+        elif step.malformed:
+            self.send_json(200, "{not json")
+        elif body.get("stream"):
+            self._stream(step)
+        else:
+            self.send_json(200, json.dumps(_completion(step.text)))
+
+    def _stream(self, step: Step) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        pieces = [step.text[i : i + step.chunk_chars] for i in range(0, len(step.text), step.chunk_chars)]
+        for piece in pieces:
+            self._chunk(f"data: {json.dumps(_delta(piece))}\n\n")
+        self._chunk(f"data: {json.dumps(_delta('', finish=True))}\n\n")
+        self._chunk("data: [DONE]\n\n")
+        self.wfile.write(b"0\r\n\r\n")
+
+    def _chunk(self, text: str) -> None:
+        data = text.encode()
+        self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
+        self.wfile.flush()
 
 
 def _completion(text: str) -> dict[str, Any]:
