@@ -1,19 +1,21 @@
 """python -m eval.learned_decision: a small learned answer-or-refuse decision against the hand rules.
 
-Features of the candidate answer (``eval.decision_features``) feed a logistic regression (numpy, L2)
-that gives P(the extractive answer is right); the decision answers iff P >= a threshold chosen by the
-objective right - 2 x wrong on the training questions' out-of-fold predictions. Trained ONLY on the
-gold set (eval/gold.jsonl over seeds/) and on synthetic close misses made from it
-(``eval.close_misses``); never on XQuAD (its terms forbid it).
+Features of the candidate answer (``eval.decision_features``) feed a logistic regression
+(``eval.learned_model``: numpy, L2) that gives P(the extractive answer is right); the decision answers
+iff P >= a threshold chosen by the objective right - 2 x wrong on the training questions' out-of-fold
+predictions. Trained ONLY on the gold set (eval/gold.jsonl over seeds/) and on synthetic close misses
+made from it (``eval.close_misses``); never on XQuAD (its terms forbid it).
 
     RAG_INDEX_DIR=/tmp/x python -m eval.learned_decision collect --out /tmp/x/gold.jsonl
-    python -m eval.learned_decision cv --rows /tmp/x/gold.jsonl          # held-out folds
-    python -m eval.learned_decision fit --rows /tmp/x/gold.jsonl --model /tmp/x/model.json
+    python -m eval.learned_decision cv --rows /tmp/x/gold.jsonl --variant portable   # held-out folds
+    python -m eval.learned_decision fit --rows /tmp/x/gold.jsonl --variant portable \\
+        --model /tmp/x/portable.json
 
 closed.py, measured once (both decisions from one search per question; closed.py's own figures are
-the hand rules', the learned decision's go to a side file)::
+the hand rules', each learned model's, named by its file's stem, go to a side file; LEARNED_MODEL may
+list several, separated by ``os.pathsep``)::
 
-    LEARNED_MODEL=/tmp/x/model.json LEARNED_SIDE=/tmp/x/side.jsonl \\
+    LEARNED_MODEL=/tmp/x/portable.json LEARNED_SIDE=/tmp/x/side.jsonl \\
         python ../shared/xquad/closed.py --module eval.learned_decision --json /tmp/x/closed.json
     python -m eval.learned_decision closed --rows /tmp/x/closed.json --side /tmp/x/side.jsonl
 """
@@ -30,95 +32,14 @@ from typing import Any
 
 import numpy as np
 
-WRONG_COST = 2.0
+from eval.learned_model import counts, outcomes, predict, probabilities, train
+
 FOLDS = 5
-L2 = 1.0
 GOLD = Path(__file__).resolve().parent / "gold.jsonl"
 DEV = Path(__file__).resolve().parents[2] / "shared" / "xquad" / "dev.json"
-RIGHT, WRONG, REFUSED = 1, -1, 0
 # "portable": without the features that are constant on a collection without translations (XQuAD's
 # paragraphs are each in one language; the gold set's article has four versions, its interview one)
 VARIANTS = {"full": (), "portable": ("versions", "spread")}
-
-
-# -- the model: standardised features, L2 logistic regression by Newton steps -------------------------
-
-
-def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = L2) -> dict[str, Any]:
-    mean, std = x.mean(axis=0), x.std(axis=0)
-    std[std < 1e-9] = 1.0
-    z = np.hstack([np.ones((len(x), 1)), (x - mean) / std])
-    w = np.zeros(z.shape[1])
-    penalty = np.eye(z.shape[1]) * l2
-    penalty[0, 0] = 0.0
-    for _ in range(50):
-        p = 1 / (1 + np.exp(-z @ w))
-        grad = z.T @ (p - y) + penalty @ w
-        hess = (z * (p * (1 - p))[:, None]).T @ z + penalty
-        step = np.linalg.solve(hess, grad)
-        w -= step
-        if np.abs(step).max() < 1e-8:
-            break
-    return {"mean": mean.tolist(), "std": std.tolist(), "weights": w.tolist()}
-
-
-def predict(model: dict[str, Any], x: np.ndarray) -> np.ndarray:
-    z = (np.atleast_2d(x) - np.asarray(model["mean"])) / np.asarray(model["std"])
-    w = np.asarray(model["weights"])
-    return np.asarray(1 / (1 + np.exp(-(w[0] + z @ w[1:]))))
-
-
-def outcomes(p: np.ndarray, threshold: float, rows: list[dict[str, Any]]) -> np.ndarray:
-    """RIGHT / WRONG / REFUSED of the learned decision at ``threshold`` (gold's judge)."""
-    out = []
-    for prob, r in zip(p, rows, strict=True):
-        if r["features"] is not None and prob >= threshold:
-            out.append(r["candidate"])
-        else:
-            out.append(REFUSED if r["answerable"] else RIGHT)
-    return np.asarray(out)
-
-
-def score(o: np.ndarray) -> float:
-    return float((o == RIGHT).sum() - WRONG_COST * (o == WRONG).sum())
-
-
-def choose_threshold(p: np.ndarray, rows: list[dict[str, Any]]) -> float:
-    """The threshold with the best objective on ``p`` (of equals, the one nearest 2/3)."""
-    grid = sorted({0.5, 2 / 3, *np.round(np.linspace(0.05, 0.95, 91), 3).tolist()})
-    best = max(score(outcomes(p, t, rows)) for t in grid)
-    return min((t for t in grid if score(outcomes(p, t, rows)) == best), key=lambda t: abs(t - 2 / 3))
-
-
-def _xy(rows: list[dict[str, Any]]) -> tuple[np.ndarray, np.ndarray]:
-    usable = [r for r in rows if r["features"] is not None]
-    return np.asarray([r["features"] for r in usable]), np.asarray([r["candidate"] == RIGHT for r in usable])
-
-
-def _probs(model: dict[str, Any], rows: list[dict[str, Any]]) -> np.ndarray:
-    return np.asarray([predict(model, np.asarray(r["features"]))[0] if r["features"] else 0.0 for r in rows])
-
-
-def train(rows: list[dict[str, Any]]) -> tuple[dict[str, Any], float]:
-    """The model fitted on ``rows`` and its threshold, chosen on out-of-fold predictions (each of the
-    rows' folds predicted by a model fitted on the others)."""
-    oof = np.zeros(len(rows))
-    for f in sorted({r["fold"] for r in rows}):
-        model = fit_logistic(*_xy([r for r in rows if r["fold"] != f]))
-        for i, r in enumerate(rows):
-            if r["fold"] == f:
-                oof[i] = _probs(model, [r])[0]
-    return fit_logistic(*_xy(rows)), choose_threshold(oof, rows)
-
-
-def counts(o: np.ndarray) -> dict[str, Any]:
-    return {
-        "right": int((o == RIGHT).sum()),
-        "wrong": int((o == WRONG).sum()),
-        "refused": int((o == REFUSED).sum()),
-        "n": len(o),
-        "score": score(o),
-    }
 
 
 # -- collecting the rows: one search per question ------------------------------------------------------
@@ -187,16 +108,20 @@ def cross_validate(rows: list[dict[str, Any]]) -> dict[str, Any]:
         model, threshold = train([r for r in rows if r["fold"] != f])
         idx = [i for i, r in enumerate(rows) if r["fold"] == f]
         mine = [rows[i] for i in idx]
-        learned[idx] = outcomes(_probs(model, mine), threshold, mine)
+        learned[idx] = outcomes(probabilities(model, mine), threshold, mine)
         per_fold.append({"fold": f, "threshold": threshold, "n": len(idx)})
     hand = np.asarray([r["hand"] for r in rows])
+    answerable = np.asarray([bool(r["answerable"]) for r in rows])
     out: dict[str, Any] = {"folds": per_fold}
     for part, keep in (("gold", lambda r: r["source"] is None), ("synthetic", lambda r: r["source"])):
         mask = np.asarray([bool(keep(r)) for r in rows])
-        out[part] = {"learned": counts(learned[mask]), "hand": counts(hand[mask])}
-        for lang in ("en", "other"):
-            lm = mask & np.asarray([(r["lang"] == "en") == (lang == "en") for r in rows])
-            out[part][lang] = {"learned": counts(learned[lm]), "hand": counts(hand[lm])}
+        out[part] = {}
+        for lang in ("all", "en", "other"):
+            lm = mask & np.asarray([lang == "all" or (r["lang"] == "en") == (lang == "en") for r in rows])
+            out[part][lang] = {
+                "learned": counts(learned[lm], answerable[lm]),
+                "hand": counts(hand[lm], answerable[lm]),
+            }
     return out
 
 
@@ -264,7 +189,17 @@ def closed_summary(rows_path: Path, side_path: Path) -> dict[str, Any]:
             for r, sd in zip(rows, side, strict=True)
         ]
     out: dict[str, Any] = {}
+    hand = decisions["hand"]
     for name, said in decisions.items():
+        if name != "hand":
+            for ql in ("en", "other"):
+                moved: dict[str, int] = {}
+                for r, (h, _, _), (a, ok, _) in zip(rows, hand, said, strict=True):
+                    if r["q_lang"] == ql and h != a:
+                        what = "miss" if r["kind"] == "miss" else ("right" if ok else "wrong")
+                        key = f"{what} {'refused' if h else 'answered'}"
+                        moved[key] = moved.get(key, 0) + 1
+                out[f"{name}/{ql}/changed from hand"] = dict(sorted(moved.items()))
         for ql in ("en", "other"):
             mine = [(r["kind"], d) for r, d in zip(rows, said, strict=True) if r["q_lang"] == ql]
             facts = [d for k, d in mine if k == "fact"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from eval.close_misses import close_misses
-from eval.learned_decision import REFUSED, RIGHT, WRONG, choose_threshold, fit_logistic, outcomes, predict
+from eval.learned_model import REFUSED, RIGHT, WRONG, choose_threshold, fit_logistic, outcomes, predict
 from rag.calibrate import Item
 
 
