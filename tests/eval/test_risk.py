@@ -1,8 +1,10 @@
 """eval.risk: the risk-coverage table of a closed.py run, from its rows and the side records."""
 
+import json
+
 import pytest
 
-from eval.risk import THRESHOLDS, _closed_table
+from eval.risk import THRESHOLDS, _closed_table, closed
 
 GOLD = {"a": {"de": "308"}, "b": {"de": "Denver"}, "m": {"de": "Paris"}}
 
@@ -52,3 +54,22 @@ def test_a_baseline_is_floored_at_quantiles_of_its_own_scores():
 def test_rows_and_side_records_of_different_runs_are_refused():
     with pytest.raises(SystemExit, match="not one run"):
         _closed_table([_row("a", "fact")], [], "nearest", GOLD)
+
+
+def test_every_run_in_the_folder_is_tabled_product_runs_first_each_swept_per_threshold(tmp_path):
+    rows = [_row("a", "fact"), _row("b", "fact"), _row("m", "miss")]
+    runs = {
+        "product": _product([lambda t: (True, "308"), lambda t: (False, ""), lambda t: (False, "")]),
+        "product-hand": _product([lambda t: (True, "308"), lambda t: (True, "x"), lambda t: (t < 0.8, "")]),
+        "nearest": [{"q": "?", "score": 0.5, "text": "x", "answered": True}] * 3,
+    }
+    for name, side in runs.items():
+        (tmp_path / f"{name}.json").write_text(json.dumps({"rows": rows}))
+        (tmp_path / f"{name}.jsonl").write_text("\n".join(json.dumps(s) for s in side))
+    (tmp_path / "orphan.jsonl").write_text("{}")  # no closed.py rows beside it: not a run
+    table = closed(tmp_path, GOLD)
+    assert list(dict.fromkeys(r["system"] for r in table)) == ["product", "product-hand", "nearest"]
+    hand = {r["threshold"]: r for r in table if r["system"] == "product-hand"}
+    assert set(hand) == {str(t) for t in THRESHOLDS}
+    assert (hand["0.0"]["wrong"], hand["0.0"]["misses_refused"]) == (0.5, 0.0)
+    assert hand["0.8"]["misses_refused"] == 1.0
