@@ -32,8 +32,8 @@ WEIGHTS = (0.05, 0.1, 0.2, 0.3, 0.5)
 DOC_LANGS = ["de", "el", "hi", "vi"]  # as shared/xquad/run.py: paragraph pid is written in DOC_LANGS[pid % 4]
 GOLD_LANGS = ["de", "el", "en", "hi", "id", "vi"]
 BATCH = 16
-STAT_KEYS = ("texts", "mean_chars", "dense_s", "sparse_s", "dense_ms_per_text", "sparse_ms_per_text")
-STAT_KEYS += ("sparse_over_dense", "mean_sparse_nnz")
+STAT_KEYS = ["texts", "mean_chars", "dense_s", "sparse_s", "dense_ms_per_text", "sparse_ms_per_text"]
+STAT_KEYS += ["sparse_over_dense", "mean_sparse_nnz"]
 
 
 def question_lang(pid: int, side: str) -> str:
@@ -63,12 +63,12 @@ class Embedder:
         sp = self.m.sparse(texts, fmt="scipy")
         t_sparse = time.perf_counter() - t
         n, chars = len(texts), sum(map(len, texts))
-        values = (n, round(chars / n), round(t_dense, 2), round(t_sparse, 2), round(1000 * t_dense / n, 1))
-        values += (
+        values = [n, round(chars / n), round(t_dense, 2), round(t_sparse, 2), round(1000 * t_dense / n, 1)]
+        values += [
             round(1000 * t_sparse / n, 1),
             round(t_sparse / t_dense, 2),
             float(sp.getnnz(axis=1).mean()),
-        )
+        ]
         self.stats[label] = dict(zip(STAT_KEYS, values, strict=True))
         lengths = np.sqrt(np.asarray(sp.multiply(sp).sum(axis=1))).ravel()
         sp = sp.multiply(1.0 / np.maximum(lengths, 1e-12)[:, None]).tocsr()
